@@ -1,0 +1,671 @@
+//! Joining BibTeX entries and table rows into one record per article.
+//!
+//! A row belongs to an entry by its `Key` column when it has one, else by
+//! DOI, else by link, else by normalised title. BibTeX gives the bibliographic
+//! fields, the table the curation fields; disagreements are warnings. Rows and
+//! entries that match nothing still become articles.
+
+use crate::diag::{Diagnostics, Source};
+use crate::load::bibtex::{BibEntry, Name};
+use crate::load::table::{Column, Row, Table};
+use crate::text;
+use std::collections::HashMap;
+
+/// The four facets curated in the data (authors come from names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    Task = 0,
+    Dataset = 1,
+    Architecture = 2,
+    Framework = 3,
+}
+
+/// One article as joined from its sources, before taxonomy normalisation.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub key: Option<String>,
+    pub entry_type: Option<String>,
+    pub title: Option<String>,
+    pub authors: Vec<Name>,
+    pub editors: Vec<Name>,
+    pub year: Option<i32>,
+    pub venue: Option<String>,
+    pub venue_url: Option<String>,
+    pub volume: Option<String>,
+    pub number: Option<String>,
+    pub pages: Option<String>,
+    pub publisher: Option<String>,
+    pub doi: Option<String>,
+    pub abstract_text: Option<String>,
+    pub links: Vec<String>,
+    pub code: Vec<String>,
+    /// Raw facet values, indexed by [`Facet`].
+    pub facets: [Vec<String>; 4],
+    pub reproducible: Option<String>,
+    pub layers: Option<String>,
+    /// Notes in Markdown, one per source.
+    pub notes: Vec<String>,
+    /// Extra fields and columns as (label, value).
+    pub details: Vec<(String, String)>,
+    pub bibtex: Option<String>,
+    pub sources: Vec<Source>,
+    /// Whether a table row has been joined into this draft.
+    pub has_row: bool,
+}
+
+/// BibTeX fields shown in their own place on the page (not as details).
+const SHOWN_FIELDS: [&str; 22] = [
+    "title",
+    "author",
+    "editor",
+    "year",
+    "date",
+    "journal",
+    "journaltitle",
+    "booktitle",
+    "volume",
+    "number",
+    "pages",
+    "publisher",
+    "doi",
+    "abstract",
+    "url",
+    "link",
+    "pdf",
+    "task",
+    "dataset",
+    "architecture",
+    "framework",
+    "code",
+];
+
+/// Fields that only steer BibTeX itself and mean nothing to a reader.
+const HIDDEN_FIELDS: [&str; 4] = ["crossref", "xdata", "ids", "file"];
+
+/// Joins entries and table rows into drafts, in data order.
+pub fn join(entries: &[BibEntry], tables: &[Table], diags: &mut Diagnostics) -> Vec<Draft> {
+    let mut drafts: Vec<Draft> = entries.iter().map(|e| from_entry(e, diags)).collect();
+    let lookup = Lookup::new(&drafts);
+    let have_bib = !entries.is_empty();
+    let mut matched_by: HashMap<usize, usize> = HashMap::new();
+    for table in tables {
+        for row in &table.rows {
+            let cells = RowCells::new(table, row);
+            match lookup.find(&cells) {
+                Some(i) => {
+                    if let Some(first_line) = matched_by.insert(i, row.source.line) {
+                        diags
+                            .warning(
+                                &row.source,
+                                format!(
+                                    "this row describes the same article as the row on line {first_line}; both are merged into it"
+                                ),
+                            )
+                            .key(&cells.describe())
+                            .hint("remove one of the two rows");
+                    }
+                    merge_row(&mut drafts[i], &cells, diags);
+                }
+                None => {
+                    if have_bib && expects_entry(table, &cells) {
+                        diags
+                            .warning(&row.source, "this row matches no BibTeX entry; it is listed on its own")
+                            .key(&cells.describe())
+                            .hint("add a `Key` column naming the entry, or make the title match the entry's title");
+                    }
+                    let mut draft = Draft::default();
+                    merge_row(&mut draft, &cells, diags);
+                    drafts.push(draft);
+                }
+            }
+        }
+    }
+    if tables.iter().any(|t| !t.rows.is_empty()) {
+        for (i, entry) in entries.iter().enumerate() {
+            if !drafts[i].has_row {
+                diags
+                    .warning(
+                        &entry.source,
+                        "this entry has no row in the table; it is listed without curation data",
+                    )
+                    .key(&entry.key)
+                    .hint("add a row whose `Key` is this entry's key");
+            }
+        }
+    }
+    drafts
+}
+
+/// Whether an unmatched row is a mistake: a row with a key always names an
+/// entry; in a table with a `Key` column, a row left without one is meant to
+/// stand alone (code without an article, say).
+fn expects_entry(table: &Table, cells: &RowCells) -> bool {
+    cells.first(&Column::Key).is_some() || !table.columns.iter().any(|c| c.column == Column::Key)
+}
+
+/// Parses the year from `2017`, `2017-05-01` or `{2017}`.
+pub fn parse_year(value: &str) -> Option<i32> {
+    let digits: String = value
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    (digits.len() == 4).then(|| digits.parse().ok()).flatten()
+}
+
+fn from_entry(entry: &BibEntry, diags: &mut Diagnostics) -> Draft {
+    let get = |f: &str| entry.get(f).map(str::to_string);
+    let (venue, venue_url) = venue_of(entry);
+    let mut draft = Draft {
+        key: Some(entry.key.clone()),
+        entry_type: Some(entry.kind.clone()),
+        title: get("title"),
+        authors: entry.authors.clone(),
+        editors: entry.editors.clone(),
+        year: entry.get("year").or(entry.get("date")).and_then(parse_year),
+        venue,
+        venue_url,
+        volume: get("volume"),
+        number: get("number"),
+        pages: get("pages"),
+        publisher: get("publisher"),
+        abstract_text: get("abstract"),
+        reproducible: get("reproducible").filter(|v| !text::is_placeholder(v)),
+        layers: get("layers").filter(|v| !text::is_placeholder(v)),
+        notes: get("note").into_iter().collect(),
+        bibtex: Some(entry.raw.clone()),
+        sources: vec![entry.source.clone()],
+        ..Draft::default()
+    };
+    let at = |field: &str| {
+        Source::line(
+            &entry.source.file,
+            entry
+                .fields
+                .get(field)
+                .map_or(entry.source.line, |f| f.line),
+        )
+    };
+    if let Some(doi) = entry.get("doi") {
+        draft.doi = checked_doi(doi, &at("doi"), &entry.key, diags);
+    }
+    for field in ["url", "link", "pdf"] {
+        if let Some(value) = entry.get(field) {
+            push_links(&mut draft.links, value, &at(field), &entry.key, diags);
+        }
+    }
+    if let Some(value) = entry.get("code") {
+        push_links(&mut draft.code, value, &at("code"), &entry.key, diags);
+    }
+    for (facet, field) in [
+        (Facet::Task, "task"),
+        (Facet::Dataset, "dataset"),
+        (Facet::Architecture, "architecture"),
+        (Facet::Framework, "framework"),
+    ] {
+        if let Some(value) = entry.get(field) {
+            draft.facets[facet as usize] = text::split_values(value);
+        }
+    }
+    for (name, field) in &entry.fields {
+        let consumed = SHOWN_FIELDS.contains(&name.as_str())
+            || HIDDEN_FIELDS.contains(&name.as_str())
+            || matches!(name.as_str(), "reproducible" | "layers" | "note");
+        if !consumed && !field.value.trim().is_empty() {
+            draft.details.push((name.clone(), field.value.clone()));
+        }
+    }
+    draft
+}
+
+/// The venue (journal, book title, school, …) and a link when written as `[name](url)`.
+fn venue_of(entry: &BibEntry) -> (Option<String>, Option<String>) {
+    let raw = [
+        "journal",
+        "journaltitle",
+        "booktitle",
+        "school",
+        "institution",
+        "howpublished",
+        "organization",
+    ]
+    .iter()
+    .find_map(|f| entry.get(f));
+    match raw {
+        Some(v) => match text::markdown_link(v) {
+            Some((name, url)) => (Some(name), text::http_url(&url)),
+            None => (Some(v.to_string()), None),
+        },
+        None => (None, None),
+    }
+}
+
+fn checked_doi(value: &str, at: &Source, key: &str, diags: &mut Diagnostics) -> Option<String> {
+    let doi = text::doi(value);
+    if doi.is_none() && !text::is_placeholder(value) {
+        diags
+            .warning(at, format!("`{value}` is not a DOI; it is ignored"))
+            .key(key)
+            .hint("a DOI starts with `10.` and has a `/`, e.g. 10.1109/ICASSP.2017.7952585");
+    }
+    doi
+}
+
+fn push_links(
+    into: &mut Vec<String>,
+    value: &str,
+    at: &Source,
+    key: &str,
+    diags: &mut Diagnostics,
+) {
+    for part in text::split_links(value) {
+        let target = text::markdown_link(&part).map_or(part.clone(), |(_, url)| url);
+        match text::http_url(&target) {
+            Some(url) => {
+                if !into
+                    .iter()
+                    .any(|u| text::link_key(u) == text::link_key(&url))
+                {
+                    into.push(url);
+                }
+            }
+            None => {
+                diags
+                    .warning(
+                        at,
+                        format!("`{part}` is not an absolute http(s) URL; it is not linked"),
+                    )
+                    .key(key)
+                    .hint("write the full address, starting with https://");
+            }
+        }
+    }
+}
+
+/// A row's cells grouped by what their column holds.
+struct RowCells<'a> {
+    table: &'a Table,
+    row: &'a Row,
+}
+
+impl<'a> RowCells<'a> {
+    fn new(table: &'a Table, row: &'a Row) -> Self {
+        RowCells { table, row }
+    }
+
+    /// Every value of columns that hold `column`, in order.
+    fn all<'c>(&self, column: &'c Column) -> impl Iterator<Item = &'a str> + 'c
+    where
+        'a: 'c,
+    {
+        let table = self.table;
+        self.row
+            .cells
+            .iter()
+            .filter(move |c| table.column(c) == column)
+            .map(|c| c.value.as_str())
+    }
+
+    fn first(&self, column: &Column) -> Option<&'a str> {
+        self.all(column).find(|v| !text::is_placeholder(v))
+    }
+
+    /// `row 12 (Key)` or `row 12`, for diagnostics.
+    fn describe(&self) -> String {
+        match self.first(&Column::Key) {
+            Some(key) => key.to_string(),
+            None => format!("row {}", self.row.source.line),
+        }
+    }
+}
+
+/// Indices of drafts by key, DOI, link and title.
+struct Lookup {
+    by_key: HashMap<String, usize>,
+    by_doi: HashMap<String, usize>,
+    by_link: HashMap<String, usize>,
+    by_title: HashMap<String, usize>,
+}
+
+impl Lookup {
+    fn new(drafts: &[Draft]) -> Self {
+        let mut lookup = Lookup {
+            by_key: HashMap::new(),
+            by_doi: HashMap::new(),
+            by_link: HashMap::new(),
+            by_title: HashMap::new(),
+        };
+        for (i, d) in drafts.iter().enumerate() {
+            if let Some(key) = &d.key {
+                lookup.by_key.entry(key.to_lowercase()).or_insert(i);
+            }
+            if let Some(doi) = &d.doi {
+                lookup.by_doi.entry(doi.to_lowercase()).or_insert(i);
+            }
+            for link in &d.links {
+                lookup.by_link.entry(text::link_key(link)).or_insert(i);
+            }
+            if let Some(title) = &d.title {
+                lookup.by_title.entry(text::match_key(title)).or_insert(i);
+            }
+        }
+        lookup
+    }
+
+    fn find(&self, cells: &RowCells) -> Option<usize> {
+        if let Some(key) = cells.first(&Column::Key) {
+            return self.by_key.get(&key.to_lowercase()).copied();
+        }
+        let by_doi = || {
+            cells
+                .all(&Column::Doi)
+                .filter_map(text::doi)
+                .find_map(|d| self.by_doi.get(&d.to_lowercase()).copied())
+        };
+        let by_link = || {
+            cells
+                .all(&Column::Link)
+                .flat_map(text::split_links)
+                .find_map(|l| self.by_link.get(&text::link_key(&l)).copied())
+        };
+        let by_title = || {
+            cells
+                .first(&Column::Title)
+                .map(text::match_key)
+                .filter(|t| !t.is_empty())
+                .and_then(|t| self.by_title.get(&t).copied())
+        };
+        by_doi().or_else(by_link).or_else(by_title)
+    }
+}
+
+/// Merges a row into a draft: table curation wins, BibTeX bibliography wins.
+fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
+    let at = &cells.row.source;
+    let who = cells.describe();
+    draft.has_row = true;
+    draft.sources.push(at.clone());
+    let mut check = |field: &str, ours: &Option<String>, theirs: &str, same: bool| {
+        if ours.is_some() && !same {
+            diags
+                .warning(
+                    at,
+                    format!(
+                        "the table's {field} `{theirs}` differs from the BibTeX {field} `{}`; the BibTeX value is used",
+                        ours.as_deref().unwrap_or("")
+                    ),
+                )
+                .key(&who)
+                .hint(format!("make the two {field}s agree, or leave the table's cell empty"));
+        }
+    };
+    if let Some(title) = cells.first(&Column::Title) {
+        let same = draft.title.as_deref().map(text::match_key) == Some(text::match_key(title));
+        check("title", &draft.title, title, same);
+        draft.title.get_or_insert_with(|| title.to_string());
+    }
+    if let Some(year) = cells.first(&Column::Year) {
+        let parsed = parse_year(year);
+        check(
+            "year",
+            &draft.year.map(|y| y.to_string()),
+            year,
+            parsed == draft.year,
+        );
+        if draft.year.is_none() {
+            draft.year = parsed;
+        }
+    }
+    if let Some(authors) = cells.first(&Column::Authors) {
+        let names = parse_names(authors);
+        let same = names.iter().all(|n| {
+            draft
+                .authors
+                .iter()
+                .any(|k| text::same_name(&k.family, &n.family))
+        });
+        let ours = (!draft.authors.is_empty()).then(|| {
+            draft
+                .authors
+                .iter()
+                .map(|n| n.family.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        check("author", &ours, authors, same);
+        if draft.authors.is_empty() {
+            draft.authors = names;
+        }
+    }
+    if let Some(venue) = cells.first(&Column::Venue) {
+        match &draft.venue {
+            None => draft.venue = Some(venue.to_string()),
+            Some(v) if text::match_key(v) != text::match_key(venue) => merge_detail(
+                &mut draft.details,
+                &cells_label(cells, &Column::Venue),
+                venue,
+            ),
+            Some(_) => {}
+        }
+    }
+    if let Some(kind) = cells.first(&Column::EntryType) {
+        draft.entry_type.get_or_insert_with(|| kind.to_lowercase());
+    }
+    if let Some(abstract_text) = cells.first(&Column::Abstract) {
+        draft
+            .abstract_text
+            .get_or_insert_with(|| abstract_text.to_string());
+    }
+    for value in cells.all(&Column::Doi) {
+        if draft.doi.is_none() {
+            draft.doi = checked_doi(value, at, &who, diags);
+        }
+    }
+    for value in cells.all(&Column::Link) {
+        push_links(&mut draft.links, value, at, &who, diags);
+    }
+    let mut code = Vec::new();
+    for value in cells.all(&Column::Code) {
+        push_links(&mut code, value, at, &who, diags);
+    }
+    merge_curation(&mut draft.code, code, "code links", at, &who, diags);
+    for (facet, column) in [
+        (Facet::Task, Column::Task),
+        (Facet::Dataset, Column::Dataset),
+        (Facet::Architecture, Column::Architecture),
+        (Facet::Framework, Column::Framework),
+    ] {
+        let values: Vec<String> = cells.all(&column).flat_map(text::split_values).collect();
+        let label = cells_label(cells, &column).to_lowercase();
+        merge_curation(
+            &mut draft.facets[facet as usize],
+            values,
+            &label,
+            at,
+            &who,
+            diags,
+        );
+    }
+    if let Some(v) = cells.first(&Column::Reproducible) {
+        draft.reproducible = Some(v.to_string());
+    }
+    if let Some(v) = cells.first(&Column::Layers) {
+        draft.layers = Some(v.to_string());
+    }
+    for note in cells.all(&Column::Note) {
+        if !draft
+            .notes
+            .iter()
+            .any(|n| text::match_key(n) == text::match_key(note))
+        {
+            draft.notes.push(note.to_string());
+        }
+    }
+    for cell in &cells.row.cells {
+        let head = &cells.table.columns[cell.column];
+        if let Column::Extra(label) = &head.column {
+            merge_detail(&mut draft.details, label, &cell.value);
+        }
+    }
+}
+
+/// The header a row's column was written under (for messages and labels).
+fn cells_label(cells: &RowCells, column: &Column) -> String {
+    cells
+        .table
+        .columns
+        .iter()
+        .find(|c| &c.column == column)
+        .map_or_else(String::new, |c| c.label.clone())
+}
+
+/// Table curation replaces BibTeX curation; a different non-empty set is a warning.
+fn merge_curation(
+    ours: &mut Vec<String>,
+    theirs: Vec<String>,
+    what: &str,
+    at: &Source,
+    who: &str,
+    diags: &mut Diagnostics,
+) {
+    if theirs.is_empty() {
+        return;
+    }
+    let key = |v: &Vec<String>| {
+        let mut k: Vec<String> = v.iter().map(|s| text::match_key(s)).collect();
+        k.sort();
+        k
+    };
+    if !ours.is_empty() && key(ours) != key(&theirs) {
+        diags
+            .warning(
+                at,
+                format!(
+                    "the table's {what} `{}` differ from the BibTeX's `{}`; the table's are used",
+                    theirs.join(" & "),
+                    ours.join(" & ")
+                ),
+            )
+            .key(who)
+            .hint("keep curation fields in one place, or make them agree");
+    }
+    *ours = theirs;
+}
+
+/// Adds an extra column's value unless the BibTeX gave the same field already.
+fn merge_detail(details: &mut Vec<(String, String)>, label: &str, value: &str) {
+    let label_key = text::match_key(label);
+    match details
+        .iter_mut()
+        .find(|(l, _)| text::match_key(l) == label_key)
+    {
+        Some((l, v)) if text::match_key(v) == text::match_key(value) => *l = label.to_string(),
+        _ => details.push((label.to_string(), value.to_string())),
+    }
+}
+
+/// Parses an author cell: `Family, Given and Family, Given`, or just a family name.
+pub fn parse_names(cell: &str) -> Vec<Name> {
+    use biblatex::{Chunk, Spanned};
+    cell.split(" and ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let chunks = vec![Spanned::detached(Chunk::Normal(s.to_string()))];
+            let p = biblatex::Person::parse(&chunks);
+            Name {
+                given: p.given_name,
+                prefix: p.prefix,
+                family: p.name,
+                suffix: p.suffix,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{bibtex, table};
+
+    fn run(bib: &str, csv: &str) -> (Vec<Draft>, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let entries = bibtex::parse("t.bib", bib, &mut diags);
+        let table = table::parse("t.csv", csv, &mut diags);
+        let drafts = join(&entries, &[table], &mut diags);
+        (drafts, diags)
+    }
+
+    const BIB: &str = "@article{pons2017, title = {Timbre Analysis}, author = {Pons, Jordi}, year = 2017, doi = {10.1/x}, url = {https://arxiv.org/pdf/1703.06697.pdf}}\n@article{choi2016, title = {Automatic Tagging}, author = {Choi, Keunwoo}, year = 2016}\n";
+
+    #[test]
+    fn joins_by_key_doi_link_and_title() {
+        for csv in [
+            "Key,Task\npons2017,Genre\n",
+            "DOI,Task\nhttps://doi.org/10.1/X,Genre\n",
+            "Link,Task\nhttp://www.arxiv.org/pdf/1703.06697.pdf/,Genre\n",
+            "Title,Task\n\"timbre analysis.\",Genre\n",
+        ] {
+            let (drafts, diags) = run(BIB, csv);
+            assert_eq!(drafts.len(), 2, "{csv}");
+            assert_eq!(drafts[0].facets[Facet::Task as usize], ["Genre"], "{csv}");
+            assert!(drafts[0].has_row);
+            assert_eq!(
+                diags.warnings(),
+                1,
+                "only choi2016 lacks a row: {csv} {diags:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn key_column_wins_over_title() {
+        let (drafts, _) = run(BIB, "Key,Title,Task\nchoi2016,Timbre Analysis,Tagging\n");
+        assert_eq!(drafts[1].facets[Facet::Task as usize], ["Tagging"]);
+        assert!(drafts[0].facets[Facet::Task as usize].is_empty());
+    }
+
+    #[test]
+    fn unmatched_rows_and_entries_are_both_articles() {
+        let (drafts, diags) = run(BIB, "Title,Code\nSomething else,https://github.com/a/b\n");
+        assert_eq!(drafts.len(), 3);
+        assert_eq!(drafts[2].title.as_deref(), Some("Something else"));
+        assert_eq!(drafts[2].code, ["https://github.com/a/b"]);
+        assert_eq!(diags.warnings(), 3);
+    }
+
+    #[test]
+    fn conflicts_warn_and_bibtex_wins() {
+        let (drafts, diags) = run(BIB, "Key,Year,Author\npons2017,2018,Pons\n");
+        assert_eq!(drafts[0].year, Some(2017));
+        let msgs: Vec<_> = diags.iter().map(|d| d.message.clone()).collect();
+        assert!(msgs.iter().any(|m| m.contains("year `2018`")), "{msgs:?}");
+        assert!(!msgs.iter().any(|m| m.contains("author")), "{msgs:?}");
+    }
+
+    #[test]
+    fn placeholders_are_not_links() {
+        let (drafts, diags) = run("", "Author,Article,Code\nVrysis,Lien,Non\n");
+        assert!(drafts[0].links.is_empty() && drafts[0].code.is_empty());
+        assert_eq!(diags.warnings(), 0);
+    }
+
+    #[test]
+    fn extra_columns_are_kept() {
+        let (drafts, _) = run(BIB, "Key,Conv Type,Dropout\npons2017,2D,0.5\n");
+        assert_eq!(
+            drafts[0].details,
+            [
+                ("Conv Type".to_string(), "2D".to_string()),
+                ("Dropout".into(), "0.5".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn years_parse_from_dates() {
+        assert_eq!(parse_year("2017-05-01"), Some(2017));
+        assert_eq!(parse_year("{2017}"), Some(2017));
+        assert_eq!(parse_year("17"), None);
+    }
+}

@@ -1,0 +1,128 @@
+//! dl4m: a static site generator for curated lists of research articles.
+//!
+//! The pipeline runs one way, one module per stage:
+//!
+//! 1. [`load`]: BibTeX and tables → raw records with source positions;
+//! 2. [`index`]: join, normalise, taxonomies, slugs → one immutable [`model::Site`];
+//! 3. [`render`]: Tera templates and the search index → pages in memory;
+//! 4. [`write`]: minify, confine paths, swap the new site in atomically.
+//!
+//! Every stage reports problems as [`diag::Diagnostic`]s; only the command
+//! line prints them.
+
+pub mod diag;
+pub mod index;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod text;
+pub mod write;
+
+use anyhow::{Context, Result};
+use diag::Diagnostics;
+use include_dir::{Dir, include_dir};
+use render::Output;
+use std::path::{Path, PathBuf};
+
+static EMBEDDED_STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
+
+/// What to build from and where to.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The data folder; `None` uses the data embedded in the binary.
+    pub data: Option<PathBuf>,
+    pub out: PathBuf,
+    pub base_url: Option<String>,
+    /// A folder whose templates replace the embedded ones by name.
+    pub templates: Option<PathBuf>,
+    /// A folder of static files copied to `static/`; `None` uses the embedded ones.
+    pub static_dir: Option<PathBuf>,
+}
+
+/// The result of loading and indexing: the model and what was found wrong.
+pub struct Checked {
+    pub site: model::Site,
+    pub title: String,
+    pub diagnostics: Diagnostics,
+}
+
+/// Loads and indexes the data without writing anything.
+pub fn check(options: &Options) -> Result<Checked> {
+    let files = match &options.data {
+        Some(dir) => load::read_dir(dir)?,
+        None => load::embedded(),
+    };
+    let mut diagnostics = Diagnostics::default();
+    let mut input = load::load(&files, &mut diagnostics);
+    let title = take_title(&mut input.intro);
+    let site = index::build(&input, &mut diagnostics);
+    Ok(Checked {
+        site,
+        title,
+        diagnostics,
+    })
+}
+
+/// Builds the site into `options.out`; returns the model and diagnostics.
+pub fn build(options: &Options) -> Result<Checked> {
+    write::check_out_dir(&options.out, options.data.as_deref())?;
+    let urls = render::Urls::new(options.base_url.as_deref())?;
+    let templates = render::Templates::load(options.templates.as_deref())?;
+    let checked = check(options)?;
+    let mut outputs = render::render(&checked.site, &templates, &urls, &checked.title)?;
+    outputs.extend(static_files(options.static_dir.as_deref())?);
+    let outputs = write::minify(outputs);
+    write::write_site(&outputs, &options.out)?;
+    Ok(checked)
+}
+
+/// Takes a leading `# Title` line out of the introduction as the site title.
+fn take_title(intro: &mut Option<String>) -> String {
+    const DEFAULT: &str = "Research articles";
+    let Some(text) = intro else {
+        return DEFAULT.to_string();
+    };
+    let trimmed = text.trim_start();
+    let Some(heading) = trimmed.strip_prefix("# ") else {
+        return DEFAULT.to_string();
+    };
+    let (title, rest) = heading.split_once('\n').unwrap_or((heading, ""));
+    let title = title.trim().to_string();
+    *text = rest.to_string();
+    title
+}
+
+/// The static files (CSS, JS, icons) under `static/` in the site.
+fn static_files(dir: Option<&Path>) -> Result<Vec<Output>> {
+    let Some(dir) = dir else {
+        let mut files = Vec::new();
+        collect_embedded(&EMBEDDED_STATIC, &mut files);
+        return Ok(files);
+    };
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let bytes = std::fs::read(entry.path())
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            files.push(Output::new(
+                format!("static/{}", relative.to_string_lossy().replace('\\', "/")),
+                bytes,
+            ));
+        }
+    }
+    Ok(files)
+}
+
+fn collect_embedded(dir: &Dir, into: &mut Vec<Output>) {
+    for file in dir.files() {
+        into.push(Output::new(
+            format!("static/{}", file.path().display()),
+            file.contents(),
+        ));
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, into);
+    }
+}

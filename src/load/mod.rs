@@ -1,0 +1,184 @@
+//! Stage 1, `load`: read the data folder into raw records with source positions.
+//!
+//! Nothing here joins or normalises across files: BibTeX entries become
+//! [`bibtex::BibEntry`], table rows become [`table::Row`], and every problem
+//! becomes a [`Diagnostic`](crate::diag::Diagnostic) with file and line.
+
+pub mod bibtex;
+pub mod table;
+pub mod taxonomy;
+
+use crate::diag::{Diagnostics, Source};
+use anyhow::{Context, Result};
+use include_dir::{Dir, include_dir};
+use std::path::Path;
+
+/// The data shipped with the program, used when `./data` does not exist.
+static EMBEDDED_DATA: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data");
+
+/// One input file: a display name (used in diagnostics) and its bytes.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything read from a data folder, before joining.
+#[derive(Debug, Default)]
+pub struct Input {
+    pub entries: Vec<bibtex::BibEntry>,
+    pub tables: Vec<table::Table>,
+    /// The home page introduction (`index.md`), as Markdown.
+    pub intro: Option<String>,
+    pub taxonomy: taxonomy::TaxonomyConfig,
+}
+
+/// The kind of a data file, decided by its extension.
+fn kind_of(name: &str) -> Option<&'static str> {
+    let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "bib" => Some("bib"),
+        "csv" | "tsv" => Some("table"),
+        _ if name.ends_with("index.md") => Some("intro"),
+        _ if name.ends_with("taxonomy.toml") => Some("taxonomy"),
+        _ => None,
+    }
+}
+
+/// Reads the data files of `dir` (not recursive), sorted by name.
+pub fn read_dir(dir: &Path) -> Result<Vec<InputFile>> {
+    let mut files = Vec::new();
+    let listing = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the data folder {}", dir.display()))?;
+    for entry in listing {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !path.is_file() || kind_of(name).is_none() {
+            continue;
+        }
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        files.push(InputFile {
+            name: path.display().to_string(),
+            bytes,
+        });
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
+}
+
+/// The data files embedded in the binary, named `data/<file>`.
+pub fn embedded() -> Vec<InputFile> {
+    let mut files: Vec<InputFile> = EMBEDDED_DATA
+        .files()
+        .map(|f| InputFile {
+            name: format!("data/{}", f.path().display()),
+            bytes: f.contents().to_vec(),
+        })
+        .filter(|f| kind_of(&f.name).is_some())
+        .collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    files
+}
+
+/// Parses every input file into raw records, collecting diagnostics.
+pub fn load(files: &[InputFile], diags: &mut Diagnostics) -> Input {
+    let mut input = Input::default();
+    for file in files {
+        let text = decode(file, diags);
+        match kind_of(&file.name) {
+            Some("bib") => input
+                .entries
+                .extend(bibtex::parse(&file.name, &text, diags)),
+            Some("table") => input.tables.push(table::parse(&file.name, &text, diags)),
+            Some("intro") => input.intro = Some(text),
+            Some("taxonomy") => input.taxonomy = taxonomy::parse(&file.name, &text, diags),
+            _ => {}
+        }
+    }
+    input
+}
+
+/// Decodes a file as UTF-8 (dropping a BOM), falling back to Windows-1252.
+fn decode(file: &InputFile, diags: &mut Diagnostics) -> String {
+    let bytes = file
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&file.bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(err) => {
+            let offset = err.valid_up_to();
+            let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+            diags
+                .warning(
+                    &Source::line(&file.name, line),
+                    "the file is not valid UTF-8; it was read as Windows-1252 (Latin-1)",
+                )
+                .hint("save the file as UTF-8 so that accented names come out as written");
+            bytes.iter().map(|&b| windows_1252(b)).collect()
+        }
+    }
+}
+
+/// Maps one Windows-1252 byte to its character (Latin-1 outside 0x80..0xA0).
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[(b - 0x80) as usize],
+        _ => b as char,
+    }
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = 1 + before.matches('\n').count();
+    let col = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin1_bytes_are_decoded_with_a_warning() {
+        let file = InputFile {
+            name: "x.bib".into(),
+            bytes: b"Schl\xfcter \x93q\x94".to_vec(),
+        };
+        let mut diags = Diagnostics::default();
+        assert_eq!(decode(&file, &mut diags), "Schlüter “q”");
+        assert_eq!(diags.warnings(), 1);
+    }
+
+    #[test]
+    fn bom_is_dropped() {
+        let file = InputFile {
+            name: "x.csv".into(),
+            bytes: b"\xEF\xBB\xBFKey".to_vec(),
+        };
+        assert_eq!(decode(&file, &mut Diagnostics::default()), "Key");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncü d", 6), (2, 3));
+        assert_eq!(line_col("ab", 0), (1, 1));
+    }
+}

@@ -1,0 +1,199 @@
+//! The site model: one immutable, ordered [`Site`] that every renderer reads.
+//!
+//! Built by [`crate::index`] from the raw records of [`crate::load`]; nothing
+//! here knows about files, tables or BibTeX syntax any more.
+
+use crate::diag::Source;
+use serde::Serialize;
+
+/// A person (author or editor) with a stable slug for their page.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Person {
+    pub given: String,
+    pub family: String,
+    /// "Given prefix Family, Suffix", as a reader writes the name.
+    pub display: String,
+    pub slug: String,
+}
+
+/// A hyperlink with a short label (`arXiv`, `GitHub`, `ieeexplore.ieee.org`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    pub url: String,
+    pub label: String,
+}
+
+/// A reference from an article to one term of a taxonomy.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TermRef {
+    pub name: String,
+    pub slug: String,
+}
+
+/// A labelled value shown in an article's details (extra columns and fields).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Detail {
+    pub label: String,
+    pub value: String,
+}
+
+/// One article of the list, with its bibliographic and curation data.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    pub slug: String,
+    pub key: Option<String>,
+    /// The BibTeX entry type (`article`, `inproceedings`, …), `misc` for table-only rows.
+    pub entry_type: String,
+    pub title: String,
+    pub authors: Vec<Person>,
+    pub editors: Vec<Person>,
+    pub year: Option<i32>,
+    pub venue: Option<String>,
+    pub venue_url: Option<String>,
+    pub volume: Option<String>,
+    pub number: Option<String>,
+    pub pages: Option<String>,
+    pub publisher: Option<String>,
+    pub doi: Option<String>,
+    #[serde(rename = "abstract")]
+    pub abstract_text: Option<String>,
+    /// Links to the article itself (PDF, landing page), DOI first.
+    pub links: Vec<Link>,
+    pub code: Vec<Link>,
+    pub tasks: Vec<TermRef>,
+    pub datasets: Vec<TermRef>,
+    pub architectures: Vec<TermRef>,
+    pub frameworks: Vec<TermRef>,
+    pub reproducible: Option<String>,
+    pub layers: Option<String>,
+    /// The curator's notes, rendered from Markdown and sanitised.
+    pub notes_html: Option<String>,
+    /// Every other field or column, under its original name.
+    pub details: Vec<Detail>,
+    /// The BibTeX entry as written in the data, if the article has one.
+    pub bibtex: Option<String>,
+    /// Where the article was read from (BibTeX entry and/or table row).
+    pub sources: Vec<Source>,
+    /// Indices of articles sharing a task or dataset, most shared first.
+    #[serde(skip)]
+    pub related: Vec<usize>,
+}
+
+impl Article {
+    /// The terms of one taxonomy kind.
+    pub fn terms(&self, kind: TaxonomyKind) -> &[TermRef] {
+        match kind {
+            TaxonomyKind::Tasks => &self.tasks,
+            TaxonomyKind::Datasets => &self.datasets,
+            TaxonomyKind::Architectures => &self.architectures,
+            TaxonomyKind::Frameworks => &self.frameworks,
+            TaxonomyKind::Authors => &[],
+        }
+    }
+}
+
+/// The facets a reader can browse by.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum TaxonomyKind {
+    Tasks,
+    Datasets,
+    Architectures,
+    Frameworks,
+    Authors,
+}
+
+impl TaxonomyKind {
+    pub const ALL: [TaxonomyKind; 5] = [
+        TaxonomyKind::Tasks,
+        TaxonomyKind::Architectures,
+        TaxonomyKind::Datasets,
+        TaxonomyKind::Frameworks,
+        TaxonomyKind::Authors,
+    ];
+
+    /// The URL folder of this taxonomy (`tasks`, `authors`, …).
+    pub fn path(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tasks => "tasks",
+            TaxonomyKind::Datasets => "datasets",
+            TaxonomyKind::Architectures => "architectures",
+            TaxonomyKind::Frameworks => "frameworks",
+            TaxonomyKind::Authors => "authors",
+        }
+    }
+
+    /// Heading for the taxonomy's index page.
+    pub fn title(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tasks => "Tasks",
+            TaxonomyKind::Datasets => "Datasets",
+            TaxonomyKind::Architectures => "Architectures",
+            TaxonomyKind::Frameworks => "Frameworks",
+            TaxonomyKind::Authors => "Authors",
+        }
+    }
+
+    /// The singular noun, for "Articles with task X".
+    pub fn singular(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tasks => "task",
+            TaxonomyKind::Datasets => "dataset",
+            TaxonomyKind::Architectures => "architecture",
+            TaxonomyKind::Frameworks => "framework",
+            TaxonomyKind::Authors => "author",
+        }
+    }
+}
+
+/// One value of a taxonomy and the articles that carry it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub description: Option<String>,
+    /// Indices into [`Site::articles`], in site order (newest first).
+    pub articles: Vec<usize>,
+}
+
+/// All terms of one kind, most used first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Taxonomy {
+    pub kind: TaxonomyKind,
+    pub terms: Vec<Term>,
+}
+
+/// Headline figures shown on the home page.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Stats {
+    pub articles: usize,
+    pub with_code: usize,
+    /// Share of articles with at least one code link, in whole percent.
+    pub code_percent: usize,
+    pub tasks: usize,
+    pub datasets: usize,
+    pub architectures: usize,
+    pub authors: usize,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+}
+
+/// The whole site: articles in display order (newest first) and taxonomies.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub articles: Vec<Article>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// The home page introduction, rendered from Markdown and sanitised.
+    pub intro_html: String,
+    pub stats: Stats,
+}
+
+impl Site {
+    /// The taxonomy of one kind.
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
+        self.taxonomies
+            .iter()
+            .find(|t| t.kind == kind)
+            .unwrap_or_else(|| unreachable!("every kind has a taxonomy"))
+    }
+}
