@@ -123,11 +123,8 @@ fn untitled(draft: &Draft, diags: &mut Diagnostics) -> String {
         .hint("add a `Title` column (or a BibTeX entry) with the article's title");
     let from_url = |url: &String| {
         let key = text::link_key(url);
-        if key.starts_with("github.com/") {
-            key["github.com/".len()..].to_string()
-        } else {
-            key
-        }
+        key.strip_prefix("github.com/")
+            .map_or(key.clone(), str::to_string)
     };
     draft
         .links

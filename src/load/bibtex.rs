@@ -393,8 +393,9 @@ fn parse_entry(
     macros: &HashMap<String, Macro>,
     diags: &mut Diagnostics,
 ) -> Option<BibEntry> {
-    let body = &text[chunk.start..chunk.end];
     let at = source_at(file, text, chunk.start);
+    let body = repair_doubled_quotes(file, text, chunk, diags);
+    let body = body.as_str();
     let raw = raw_view(body);
     let (prelude, missing) = prelude(&raw.used, macros);
     for name in &missing {
@@ -466,6 +467,22 @@ fn names(people: Option<Vec<biblatex::Person>>) -> Vec<Name> {
         })
         .filter(|n| !(n.family.is_empty() && n.given.is_empty()))
         .collect()
+}
+
+/// Reads `\""u` (a quote doubled by a CSV export) as the umlaut `\"u`.
+fn repair_doubled_quotes(file: &str, text: &str, chunk: &Chunk, diags: &mut Diagnostics) -> String {
+    let body = &text[chunk.start..chunk.end];
+    if let Some(i) = body.find("\\\"\"") {
+        diags
+            .warning(
+                &source_at(file, text, chunk.start + i),
+                "`\\\"\"` looks like a doubled quote; it is read as the umlaut accent `\\\"`",
+            )
+            .key(guess_key(body))
+            .hint("write `{\\\"u}` for ü");
+        return body.replace("\\\"\"", "\\\"");
+    }
+    body.to_string()
 }
 
 /// Fields whose value is an address or identifier, never typeset prose.
@@ -626,6 +643,13 @@ mod tests {
         assert_eq!(entries.len(), 2);
         let w = diags.iter().next().unwrap();
         assert_eq!((w.line, w.key.as_deref()), (2, Some("A")));
+    }
+
+    #[test]
+    fn doubled_umlaut_quote_is_repaired() {
+        let (entries, diags) = load("@misc{s, author = {Schl{\\\"\"u}ter, Jan}, title = {T}}");
+        assert_eq!(entries[0].authors[0].family, "Schlüter");
+        assert_eq!(diags.warnings(), 1);
     }
 
     #[test]

@@ -1,0 +1,199 @@
+//! The `dl4m` binary as a curator runs it: exit codes, JSON diagnostics,
+//! template overrides, embedded data, and escaping of hostile input.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+fn dl4m(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_dl4m"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("dl4m runs")
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    std::fs::write(dir.join(name), text).expect("write");
+}
+
+const GOOD_BIB: &str =
+    "@article{good2020, title = {A Good Article}, author = {Doe, Jane}, year = 2020}\n";
+
+#[test]
+fn check_reports_broken_entries_as_json_with_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    write(
+        &data,
+        "list.bib",
+        &format!("{GOOD_BIB}\n@article{{broken, title = {{Oops}} year = 2020}}\n"),
+    );
+    let out = dl4m(tmp.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "errors give exit code 1");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(report["articles"], 1);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["line"], 3);
+    assert_eq!(d["key"], "broken");
+    assert!(d["file"].as_str().unwrap().ends_with("list.bib"));
+    assert!(!tmp.path().join("site").exists(), "check writes nothing");
+}
+
+#[test]
+fn build_exit_codes_follow_errors_and_strict_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    write(&data, "list.bib", GOOD_BIB);
+    write(
+        &data,
+        "list.csv",
+        "Key,Task\ngood2020,Tagging\nmissing2020,Tagging\n",
+    );
+    let out = dl4m(tmp.path(), &["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        tmp.path()
+            .join("site/articles/good2020/index.html")
+            .is_file()
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("list.csv:3"),
+        "the warning names file and line: {stderr}"
+    );
+    let strict = dl4m(tmp.path(), &["build", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    let usage = dl4m(tmp.path(), &["build", "--no-such-flag"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn fatal_errors_exit_2_and_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    write(&data, "list.bib", GOOD_BIB);
+    write(&tmp.path().join("site"), "thesis.tex", "precious");
+    let out = dl4m(tmp.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("site/thesis.tex")).unwrap(),
+        "precious"
+    );
+    let templates = tmp.path().join("tpl");
+    write(&templates, "article.html", "{% if %}");
+    let out = dl4m(
+        tmp.path(),
+        &["build", "--out", "other", "--templates", "tpl"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!tmp.path().join("other").exists());
+}
+
+#[test]
+fn templates_folder_overrides_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    write(&data, "list.bib", GOOD_BIB);
+    write(
+        &tmp.path().join("tpl"),
+        "article.html",
+        "<p>Custom: {{ article.title }}</p>",
+    );
+    let out = dl4m(tmp.path(), &["build", "--templates", "tpl"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page =
+        std::fs::read_to_string(tmp.path().join("site/articles/good2020/index.html")).unwrap();
+    assert!(page.contains("Custom: A Good Article"));
+    let home = std::fs::read_to_string(tmp.path().join("site/index.html")).unwrap();
+    assert!(
+        home.contains("A Good Article") && home.contains("<table"),
+        "other templates stay built in"
+    );
+}
+
+#[test]
+fn without_a_data_folder_the_embedded_list_is_built() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dl4m(tmp.path(), &["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pages = common::read_tree(&tmp.path().join("site"))
+        .keys()
+        .filter(|p| p.starts_with("articles/"))
+        .count();
+    assert!(pages >= 26, "{pages} article pages");
+    assert!(tmp.path().join("site/static/style.css").is_file());
+}
+
+#[test]
+fn markup_in_data_is_shown_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    write(
+        &data,
+        "list.bib",
+        "@article{x, title = {<script>alert(1)</script> and <img src=x onerror=alert(2)>}, author = {Doe, Jane}, year = 2020, url = {javascript:alert(3)}}\n",
+    );
+    write(
+        &data,
+        "list.csv",
+        "Key,Task,Note\nx,\"<b onmouseover=alert(4)>t</b>\",\"**bold** <script>alert(5)</script>\"\n",
+    );
+    let out = dl4m(tmp.path(), &["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (path, html) in common::read_tree(&tmp.path().join("site")) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let (tags, attrs) = common::elements_and_attributes(&html);
+        for tag in ["script", "img", "b"] {
+            assert!(
+                !tags.iter().any(|t| t == tag),
+                "{path} has an injected <{tag}>"
+            );
+        }
+        assert!(
+            !attrs.iter().any(|a| a.starts_with("on")),
+            "{path} has an event handler"
+        );
+        assert!(
+            tags.iter().any(|t| t == "main"),
+            "the tokeniser sees the page's own elements"
+        );
+        for link in common::links(&html) {
+            assert!(
+                !link.to_lowercase().starts_with("javascript:"),
+                "{path} links to {link}"
+            );
+        }
+    }
+    let page = std::fs::read_to_string(tmp.path().join("site/articles/x/index.html")).unwrap();
+    assert!(
+        common::text(&page).contains("<script>alert(1)</script>"),
+        "the title is shown as text"
+    );
+    assert!(page.contains("<strong>bold</strong>"), "notes are Markdown");
+}
