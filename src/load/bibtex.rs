@@ -272,7 +272,7 @@ fn read_macro(
             .hint("balance the braces of this @string");
         return;
     }
-    match RawBibliography::parse(body) {
+    match RawBibliography::parse(&braced(body)) {
         Ok(raw) => {
             for pair in raw.abbreviations {
                 let parts = parts(&pair.value.v);
@@ -394,7 +394,7 @@ fn parse_entry(
     diags: &mut Diagnostics,
 ) -> Option<BibEntry> {
     let at = source_at(file, text, chunk.start);
-    let body = repair_doubled_quotes(file, text, chunk, diags);
+    let body = braced(&repair_doubled_quotes(file, text, chunk, diags));
     let body = body.as_str();
     let raw = raw_view(body);
     let (prelude, missing) = prelude(&raw.used, macros);
@@ -467,6 +467,17 @@ fn names(people: Option<Vec<biblatex::Person>>) -> Vec<Name> {
         })
         .filter(|n| !(n.family.is_empty() && n.given.is_empty()))
         .collect()
+}
+
+/// Rewrites a parenthesis-delimited chunk, `@type( … )`, as `@type{ … }`,
+/// which is the only form the parser reads.
+fn braced(body: &str) -> String {
+    match (body.find(['{', '(']), body.ends_with(')')) {
+        (Some(open), true) if body.as_bytes()[open] == b'(' => {
+            format!("{}{{{}}}", &body[..open], &body[open + 1..body.len() - 1])
+        }
+        _ => body.to_string(),
+    }
 }
 
 /// Reads `\""u` (a quote doubled by a CSV export) as the umlaut `\"u`.
@@ -650,6 +661,15 @@ mod tests {
         let (entries, diags) = load("@misc{s, author = {Schl{\\\"\"u}ter, Jan}, title = {T}}");
         assert_eq!(entries[0].authors[0].family, "Schlüter");
         assert_eq!(diags.warnings(), 1);
+    }
+
+    #[test]
+    fn parenthesis_delimited_entries_load() {
+        let (entries, diags) =
+            load("@string(j = {Cell})\n@article(tes,\n title = {T (x)},\n journal = j\n)\n");
+        assert_eq!(diags.errors(), 0, "{diags:?}");
+        assert_eq!(entries[0].get("title"), Some("T (x)"));
+        assert_eq!(entries[0].get("journal"), Some("Cell"));
     }
 
     #[test]
