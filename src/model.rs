@@ -144,6 +144,18 @@ impl TaxonomyKind {
             TaxonomyKind::Authors => "author",
         }
     }
+
+    /// The name of this taxonomy as a search facet and URL parameter
+    /// (`?task=onset-detection`); authors are searched by name, not faceted.
+    pub fn facet(self) -> Option<&'static str> {
+        match self {
+            TaxonomyKind::Tasks => Some("task"),
+            TaxonomyKind::Datasets => Some("dataset"),
+            TaxonomyKind::Architectures => Some("architecture"),
+            TaxonomyKind::Frameworks => Some("framework"),
+            TaxonomyKind::Authors => None,
+        }
+    }
 }
 
 /// One value of a taxonomy and the articles that carry it.
@@ -152,6 +164,8 @@ pub struct Term {
     pub name: String,
     pub slug: String,
     pub description: Option<String>,
+    /// The term's own homepage (a dataset's download page), when the data gave one.
+    pub link: Option<String>,
     /// Indices into [`Site::articles`], in site order (newest first).
     pub articles: Vec<usize>,
 }

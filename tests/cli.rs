@@ -168,7 +168,10 @@ fn markup_in_data_is_shown_as_text() {
         if !path.ends_with(".html") {
             continue;
         }
-        let (tags, attrs) = common::elements_and_attributes(&html);
+        // The one script a page may have is the site's own search module.
+        let own_module = "<script src=/static/js/search.js type=module></script>";
+        assert_eq!(html.matches(own_module).count(), 1, "{path}: search module");
+        let (tags, attrs) = common::elements_and_attributes(&html.replace(own_module, ""));
         for tag in ["script", "img", "b"] {
             assert!(
                 !tags.iter().any(|t| t == tag),

@@ -269,6 +269,7 @@ fn authors(articles: &mut [Article], data_order: &[usize]) -> Taxonomy {
                 .map(|p| taxonomy::Value {
                     group: p.slug.clone(),
                     spelling: p.display.clone(),
+                    link: None,
                 })
                 .collect()
         })

@@ -2,18 +2,22 @@
 //!
 //! Values merge case- and space-insensitively (`CNN` = `cnn`) and through
 //! the aliases of `taxonomy.toml`; a term is shown in its configured name,
-//! else in its most frequent spelling.
+//! else in its most frequent spelling. A value written as a Markdown link
+//! (`[GTzan](http://marsyas.info/…)`, as upstream lists do for datasets) is the
+//! term `GTzan` with that link as its homepage.
 
 use crate::index::slug::{SlugSet, slugify};
 use crate::load::taxonomy::TermConfig;
 use crate::model::{Term, TermRef};
-use crate::text::facet_key;
+use crate::text::{facet_key, http_url, markdown_link};
 use std::collections::{BTreeMap, HashMap};
 
 /// One value as found on an article: the key it groups under and its spelling.
 pub struct Value {
     pub group: String,
     pub spelling: String,
+    /// The term's homepage, when the value was a Markdown link.
+    pub link: Option<String>,
 }
 
 /// Resolves raw facet values to group keys through the configured aliases.
@@ -36,14 +40,20 @@ impl<'a> Aliases<'a> {
 
     /// The group of a raw value and how it should be spelled.
     pub fn value(&self, raw: &str) -> Value {
-        match self.canonical.get(&facet_key(raw)) {
+        let (raw, link) = match markdown_link(raw) {
+            Some((text, url)) if !text.is_empty() => (text, http_url(&url)),
+            _ => (raw.to_string(), None),
+        };
+        match self.canonical.get(&facet_key(&raw)) {
             Some(name) => Value {
                 group: facet_key(name),
                 spelling: name.to_string(),
+                link,
             },
             None => Value {
-                group: facet_key(raw),
-                spelling: raw.to_string(),
+                group: facet_key(&raw),
+                spelling: raw,
+                link,
             },
         }
     }
@@ -74,7 +84,7 @@ pub fn terms(
                 groups.push(Group::default());
                 groups.len() - 1
             });
-            groups[g].add(pos, &value.spelling);
+            groups[g].add(pos, value);
         }
     }
     let mut slugs = SlugSet::default();
@@ -90,6 +100,7 @@ pub fn terms(
             Term {
                 slug: slugs.unique(&slugify(&name)),
                 description: configured.and_then(|(_, d)| d.map(str::to_string)),
+                link: group.link.clone(),
                 name,
                 articles,
             }
@@ -137,11 +148,17 @@ fn index_keys<'a>(index: &HashMap<&'a str, usize>, len: usize) -> Vec<&'a str> {
 struct Group {
     spellings: Vec<(String, usize)>,
     articles: Vec<usize>,
+    /// The first homepage link given for the term.
+    link: Option<String>,
 }
 
 impl Group {
-    fn add(&mut self, article: usize, spelling: &str) {
+    fn add(&mut self, article: usize, value: &Value) {
+        let spelling = value.spelling.as_str();
         self.articles.push(article);
+        if self.link.is_none() {
+            self.link.clone_from(&value.link);
+        }
         match self.spellings.iter_mut().find(|(s, _)| s == spelling) {
             Some((_, n)) => *n += 1,
             None => self.spellings.push((spelling.to_string(), 1)),
@@ -170,6 +187,7 @@ mod tests {
                     .map(|v| Value {
                         group: facet_key(v),
                         spelling: v.to_string(),
+                        link: None,
                     })
                     .collect()
             })
@@ -206,6 +224,26 @@ mod tests {
             terms[0].description.as_deref(),
             Some("Which instruments play.")
         );
+    }
+
+    #[test]
+    fn markdown_links_name_the_term_and_give_its_homepage() {
+        let config = BTreeMap::new();
+        let aliases = Aliases::new(&config);
+        let values = vec![
+            vec![aliases.value("[GTzan](http://marsyas.info/downloads/datasets.html)")],
+            vec![aliases.value("GTZAN")],
+            vec![aliases.value("[Bad](javascript:alert(1))")],
+        ];
+        let (terms, refs) = terms(&values, &[0, 1, 2], Some(&aliases));
+        assert_eq!(terms[0].name, "GTzan");
+        assert_eq!(terms[0].articles, [0, 1]);
+        assert_eq!(
+            terms[0].link.as_deref(),
+            Some("http://marsyas.info/downloads/datasets.html")
+        );
+        assert_eq!(refs[2][0].name, "Bad");
+        assert_eq!(terms[1].link, None);
     }
 
     #[test]

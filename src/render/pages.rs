@@ -63,6 +63,8 @@ struct TaxonomyInfo {
     path: &'static str,
     title: &'static str,
     singular: &'static str,
+    /// The URL parameter that filters the home page by a term (`task`).
+    facet: Option<&'static str>,
 }
 
 impl TaxonomyInfo {
@@ -72,6 +74,7 @@ impl TaxonomyInfo {
             path: kind.path(),
             title: kind.title(),
             singular: kind.singular(),
+            facet: kind.facet(),
         }
     }
 }
@@ -81,6 +84,7 @@ struct TermSummary<'a> {
     name: &'a str,
     slug: &'a str,
     description: Option<&'a str>,
+    link: Option<&'a str>,
     count: usize,
 }
 
@@ -90,22 +94,14 @@ impl<'a> TermSummary<'a> {
             name: &term.name,
             slug: &term.slug,
             description: term.description.as_deref(),
+            link: term.link.as_deref(),
             count: term.articles.len(),
         }
     }
 }
 
-/// The most used terms of a taxonomy, for the home page's "browse by" lists.
-#[derive(Serialize)]
-struct Facet<'a> {
-    info: TaxonomyInfo,
-    top: Vec<TermSummary<'a>>,
-    total: usize,
-}
-
-const FACET_TOP: usize = 12;
-
-/// Renders the home page, article pages, taxonomy pages and the 404 page.
+/// Renders the home page, the search page, article pages, taxonomy pages and
+/// the 404 page.
 pub fn render_all(
     site: &Site,
     templates: &Templates,
@@ -134,6 +130,17 @@ pub fn render_all(
         nav: nav(),
     };
     let mut outputs = vec![home(site, templates, common(String::new()))?];
+    outputs.push(page(
+        templates,
+        "search.html",
+        "search/index.html",
+        &PageContext {
+            common: common("search/".into()),
+            page: SearchPage {
+                total: site.articles.len(),
+            },
+        },
+    )?);
     outputs.push(page(
         templates,
         "404.html",
@@ -209,40 +216,24 @@ struct HomePage<'a> {
     intro_html: &'a str,
     stats: &'a Stats,
     articles: Vec<Row<'a>>,
-    facets: Vec<Facet<'a>>,
 }
 
 fn home(site: &Site, templates: &Templates, common: Common) -> Result<Output> {
-    let facets = [
-        TaxonomyKind::Tasks,
-        TaxonomyKind::Architectures,
-        TaxonomyKind::Datasets,
-    ]
-    .iter()
-    .map(|&kind| {
-        let t = site.taxonomy(kind);
-        Facet {
-            info: TaxonomyInfo::of(kind),
-            top: t
-                .terms
-                .iter()
-                .take(FACET_TOP)
-                .map(TermSummary::of)
-                .collect(),
-            total: t.terms.len(),
-        }
-    })
-    .collect();
     let context = PageContext {
         common,
         page: HomePage {
             intro_html: &site.intro_html,
             stats: &site.stats,
             articles: site.articles.iter().map(Row::of).collect(),
-            facets,
         },
     };
     page(templates, "index.html", "index.html", &context)
+}
+
+/// The search page: the form and an empty result table, filled in the browser.
+#[derive(Serialize)]
+struct SearchPage {
+    total: usize,
 }
 
 #[derive(Serialize)]

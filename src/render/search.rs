@@ -1,124 +1,202 @@
-//! The client-side search index, `search-index.json`.
+//! The client-side search index, `search-index.json`, read by
+//! `static/js/engine.js`.
 //!
-//! Format, version 1 (compact: short keys, facet values by index):
+//! Format, version 2 (compact: short keys, shared values by index):
 //!
 //! ```json
 //! {
-//!   "version": 1,
+//!   "version": 2,
 //!   "facets": {
 //!     "task": [["Onset detection", "onset-detection"], …],
 //!     "architecture": […], "dataset": […], "framework": […]
 //!   },
+//!   "authors": [["Jan Schlüter", "jan-schluter"], …],
 //!   "articles": [
 //!     {"s": "schluter2014improved", "t": "Improved musical onset detection …",
-//!      "a": ["Jan Schlüter", "Sebastian Böck"], "y": 2014, "v": "ICASSP",
-//!      "task": [0], "architecture": [2], "dataset": [], "framework": [], "c": 1}
+//!      "a": [0, 1], "y": 2014, "v": "ICASSP",
+//!      "task": [0], "architecture": [2], "dataset": [], "framework": [],
+//!      "c": "https://github.com/…", "x": "We present …"}
 //!   ]
 //! }
 //! ```
 //!
-//! `s` slug (the page is `articles/<s>/`), `t` title, `a` authors, `y` year
-//! (absent when unknown), `v` venue (absent when unknown), facet lists index
-//! into `facets.<name>` (`[name, slug]` pairs), `c` is 1 when the article has
-//! code. Articles are in site order (newest first). A reader must check
-//! `version` and ignore unknown keys.
+//! - `facets.<name>` lists `[name, slug]` pairs, most used first; the slug is
+//!   the term's page (`tasks/<slug>/`) and its value in the page URL
+//!   (`?task=<slug>`).
+//! - `authors` lists `[display name, slug]` pairs (`authors/<slug>/`).
+//! - Per article: `s` slug (the page is `articles/<s>/`), `t` title, `a`
+//!   indices into `authors`, `y` year and `v` venue (absent when unknown),
+//!   one list of indices into `facets.<name>` per facet, `c` the first code
+//!   link (absent when there is none), `x` the abstract (absent when unknown).
+//! - Articles are in site order (newest first), the order of the home page.
+//!
+//! A reader must check `version` and ignore keys it does not know. Version 1
+//! had no `authors` table (`a` held names), `c` was 0 or 1 and there was no
+//! `x`.
 
 use super::Output;
 use crate::model::{Article, Site, TaxonomyKind, TermRef};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The version of the format above; bump it when a reader would misread.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
-const FACETS: [(TaxonomyKind, &str); 4] = [
-    (TaxonomyKind::Tasks, "task"),
-    (TaxonomyKind::Architectures, "architecture"),
-    (TaxonomyKind::Datasets, "dataset"),
-    (TaxonomyKind::Frameworks, "framework"),
+/// The faceted taxonomies, in the order the filters show them.
+const FACETS: [TaxonomyKind; 4] = [
+    TaxonomyKind::Tasks,
+    TaxonomyKind::Architectures,
+    TaxonomyKind::Datasets,
+    TaxonomyKind::Frameworks,
 ];
 
 #[derive(Serialize)]
 struct Index<'a> {
     version: u32,
-    facets: Facets<'a>,
+    facets: BTreeMap<&'static str, Vec<(&'a str, &'a str)>>,
+    authors: Vec<(&'a str, &'a str)>,
     articles: Vec<Record<'a>>,
-}
-
-#[derive(Serialize)]
-struct Facets<'a> {
-    task: Vec<(&'a str, &'a str)>,
-    architecture: Vec<(&'a str, &'a str)>,
-    dataset: Vec<(&'a str, &'a str)>,
-    framework: Vec<(&'a str, &'a str)>,
 }
 
 #[derive(Serialize)]
 struct Record<'a> {
     s: &'a str,
     t: &'a str,
-    a: Vec<&'a str>,
+    a: Vec<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     y: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     v: Option<&'a str>,
-    task: Vec<usize>,
-    architecture: Vec<usize>,
-    dataset: Vec<usize>,
-    framework: Vec<usize>,
-    c: u8,
+    #[serde(flatten)]
+    terms: BTreeMap<&'static str, Vec<usize>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    c: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x: Option<&'a str>,
 }
 
-/// Renders `search-index.json` for the whole site.
-pub fn render<'a>(site: &'a Site) -> Output {
-    let lists: Vec<Vec<(&str, &str)>> = FACETS
-        .iter()
-        .map(|(kind, _)| {
-            site.taxonomy(*kind)
+/// Positions of values in one of the index's shared tables, by slug.
+struct Table<'a> {
+    entries: Vec<(&'a str, &'a str)>,
+    position: HashMap<&'a str, usize>,
+}
+
+impl<'a> Table<'a> {
+    fn new(entries: Vec<(&'a str, &'a str)>) -> Self {
+        let position = entries
+            .iter()
+            .enumerate()
+            .map(|(i, (_, slug))| (*slug, i))
+            .collect();
+        Table { entries, position }
+    }
+
+    fn of_taxonomy(site: &'a Site, kind: TaxonomyKind) -> Self {
+        Table::new(
+            site.taxonomy(kind)
                 .terms
                 .iter()
                 .map(|t| (t.name.as_str(), t.slug.as_str()))
-                .collect()
-        })
-        .collect();
-    let positions: Vec<HashMap<&str, usize>> = lists
-        .iter()
-        .map(|l| {
-            l.iter()
-                .enumerate()
-                .map(|(i, (_, slug))| (*slug, i))
-                .collect()
-        })
-        .collect();
-    let ids = |refs: &[TermRef], facet: usize| -> Vec<usize> {
-        refs.iter()
-            .filter_map(|r| positions[facet].get(r.slug.as_str()).copied())
+                .collect(),
+        )
+    }
+
+    fn ids<'s>(&self, slugs: impl Iterator<Item = &'s str>) -> Vec<usize> {
+        slugs
+            .filter_map(|slug| self.position.get(slug).copied())
             .collect()
-    };
-    let record = |a: &'a Article| Record {
+    }
+}
+
+/// The terms of an article in the taxonomy `kind`.
+fn refs(article: &Article, kind: TaxonomyKind) -> &[TermRef] {
+    match kind {
+        TaxonomyKind::Tasks => &article.tasks,
+        TaxonomyKind::Architectures => &article.architectures,
+        TaxonomyKind::Datasets => &article.datasets,
+        TaxonomyKind::Frameworks => &article.frameworks,
+        TaxonomyKind::Authors => &[],
+    }
+}
+
+/// Renders `search-index.json` for the whole site.
+pub fn render<'s>(site: &'s Site) -> Output {
+    let facets: Vec<(&'static str, TaxonomyKind, Table)> = FACETS
+        .iter()
+        .filter_map(|&kind| Some((kind.facet()?, kind, Table::of_taxonomy(site, kind))))
+        .collect();
+    let authors = Table::of_taxonomy(site, TaxonomyKind::Authors);
+    let record = |a: &'s Article| Record {
         s: &a.slug,
         t: &a.title,
-        a: a.authors.iter().map(|p| p.display.as_str()).collect(),
+        a: authors.ids(a.authors.iter().map(|p| p.slug.as_str())),
         y: a.year,
         v: a.venue.as_deref(),
-        task: ids(&a.tasks, 0),
-        architecture: ids(&a.architectures, 1),
-        dataset: ids(&a.datasets, 2),
-        framework: ids(&a.frameworks, 3),
-        c: u8::from(!a.code.is_empty()),
+        terms: facets
+            .iter()
+            .map(|(name, kind, table)| {
+                let slugs = refs(a, *kind).iter().map(|r| r.slug.as_str());
+                (*name, table.ids(slugs))
+            })
+            .collect(),
+        c: a.code.first().map(|l| l.url.as_str()),
+        x: a.abstract_text.as_deref(),
     };
-    let mut lists = lists.into_iter();
-    let mut next = || lists.next().unwrap_or_default();
+    let articles = site.articles.iter().map(record).collect();
     let index = Index {
         version: VERSION,
-        facets: Facets {
-            task: next(),
-            architecture: next(),
-            dataset: next(),
-            framework: next(),
-        },
-        articles: site.articles.iter().map(record).collect(),
+        facets: facets
+            .iter()
+            .map(|(name, _, table)| (*name, table.entries.clone()))
+            .collect(),
+        authors: authors.entries.clone(),
+        articles,
     };
     let json = serde_json::to_vec(&index).unwrap_or_else(|_| b"{}".to_vec());
     Output::new("search-index.json", json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load;
+
+    fn index_of(bib: &str, csv: &str) -> serde_json::Value {
+        let file = |name: &str, text: &str| load::InputFile {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let files = [file("t.bib", bib), file("t.csv", csv)];
+        let mut diagnostics = crate::diag::Diagnostics::default();
+        let loaded = load::load(&files, &mut diagnostics);
+        let site = crate::index::build(&loaded, &mut diagnostics);
+        let out = render(&site);
+        serde_json::from_slice(&out.bytes).expect("JSON")
+    }
+
+    #[test]
+    fn records_point_into_shared_tables() {
+        let index = index_of(
+            "@article{a1, title={Onset detection with CNNs}, author={Schl{\\\"u}ter, Jan and B{\\\"o}ck, Sebastian}, year={2014}, abstract={We detect onsets.}}\n\
+             @article{a2, title={Tagging}, author={Schl{\\\"u}ter, Jan}, year={2016}}\n",
+            "Key,Task,Architecture,Code\na1,Onset detection,CNN,https://github.com/x/y\na2,Tagging,CNN,\n",
+        );
+        assert_eq!(index["version"], 2);
+        let authors = index["authors"].as_array().expect("authors");
+        let names: Vec<&str> = authors.iter().filter_map(|p| p[0].as_str()).collect();
+        assert!(names.contains(&"Jan Schlüter"), "{names:?}");
+        let articles = index["articles"].as_array().expect("articles");
+        let onset = articles.iter().find(|a| a["s"] == "a1").expect("a1");
+        let first_author = onset["a"][0].as_u64().expect("author id") as usize;
+        assert_eq!(authors[first_author][0], "Jan Schlüter");
+        assert_eq!(onset["c"], "https://github.com/x/y");
+        assert_eq!(onset["x"], "We detect onsets.");
+        let task = onset["task"][0].as_u64().expect("task id") as usize;
+        assert_eq!(index["facets"]["task"][task][1], "onset-detection");
+        let cnn = onset["architecture"][0].as_u64().expect("arch id") as usize;
+        assert_eq!(index["facets"]["architecture"][cnn][0], "CNN");
+        let tagging = articles.iter().find(|a| a["s"] == "a2").expect("a2");
+        assert!(tagging.get("c").is_none() && tagging.get("x").is_none());
+        assert_eq!(tagging["architecture"][0], onset["architecture"][0]);
+    }
 }

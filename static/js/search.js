@@ -1,0 +1,370 @@
+// Search and filters for the home page and the search page, loaded on every
+// page. Everywhere, `/` focuses the page's search field. Where the page has
+// the finder form (#finder), this module reads the search index once, builds
+// the facet filters, and keeps the result table, the counts and the URL in
+// step with what the reader types and ticks. Without JavaScript the pages
+// stay plain lists of links; nothing here is needed to reach an article.
+
+const BATCH = 250;
+
+document.addEventListener('keydown', focusSearchOnSlash);
+
+const finder = document.getElementById('finder');
+if (finder) start(finder);
+
+function focusSearchOnSlash(event) {
+  if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+  const target = event.target;
+  if (target instanceof Element && (target.closest('input, textarea, select, [contenteditable]') || target.isContentEditable)) return;
+  const input = [...document.querySelectorAll('[data-search-input]')].find((el) => !el.closest('[hidden]'));
+  if (!input) return;
+  event.preventDefault();
+  input.focus();
+  input.select();
+}
+
+async function start(form) {
+  const status = document.getElementById('result-count');
+  try {
+    const engine = await import('./engine.js');
+    const index = await engine.load(form.dataset.index);
+    new Finder(form, index, engine, form.dataset.root || '/').start();
+  } catch (error) {
+    if (status) status.textContent = 'The search could not start; every article is still listed by task, architecture, dataset and author.';
+    console.error('dl4m search:', error);
+  }
+}
+
+/** The form, the result table and the URL, kept in step. */
+class Finder {
+  constructor(form, index, engine, root) {
+    this.form = form;
+    this.index = index;
+    this.engine = engine;
+    this.input = form.querySelector('#q');
+    this.status = document.getElementById('result-count');
+    this.results = document.querySelector('[data-results]');
+    this.view = new TableView(document.querySelector('table.articles'), index, root, engine.matchRanges);
+    this.facetControls = new FacetControls(form.querySelector('[data-facets]'), index, engine.FACETS);
+    this.state = engine.emptyState();
+    this.lastChange = null;
+  }
+
+  start() {
+    this.state = this.stateFromUrl();
+    this.facetControls.show(this.state);
+    this.input.value = this.state.q;
+    const untouched = this.engine.isEmpty(this.state);
+    this.update(null, { keepRows: untouched });
+    this.form.addEventListener('submit', (event) => event.preventDefault());
+    this.input.addEventListener('input', (event) => this.changed(event, 'q'));
+    this.form.addEventListener('change', (event) => {
+      if (event.target !== this.input) this.changed(event, event.target.name);
+    });
+    this.form.querySelector('[data-clear]').addEventListener('click', (event) => {
+      this.state = this.engine.emptyState();
+      this.input.value = '';
+      this.facetControls.show(this.state);
+      this.lastChange = null;
+      this.update(event, { history: 'push' });
+      this.input.focus();
+    });
+    this.view.onMore = (event) => this.update(event, { more: true });
+    window.addEventListener('popstate', () => {
+      this.state = this.stateFromUrl();
+      this.input.value = this.state.q;
+      this.facetControls.show(this.state);
+      this.lastChange = null;
+      this.update(null);
+    });
+    this.form.hidden = false;
+    if (this.results) this.results.hidden = false;
+    for (const note of document.querySelectorAll('.needs-js')) note.hidden = true;
+    document.documentElement.dataset.search = 'ready';
+  }
+
+  // A control changed: read the form, then record the state in the history,
+  // replacing the entry while the reader keeps typing the same query.
+  changed(event, what) {
+    this.state = { q: this.input.value, ...this.facetControls.read() };
+    const history = what === 'q' && this.lastChange === 'q' ? 'replace' : 'push';
+    this.lastChange = what;
+    this.update(event, { history });
+  }
+
+  update(event, { history = null, keepRows = false, more = false } = {}) {
+    const started = event ? event.timeStamp : performance.now();
+    const found = this.index.search(this.state);
+    const shown = this.view.show(found, { keepRows, more });
+    this.facetControls.count(found);
+    this.setStatus(`${found.results.length} of ${found.total} articles`);
+    if (history) this.writeUrl(history);
+    const ms = performance.now() - started;
+    document.dispatchEvent(new CustomEvent('dl4m:results', {
+      detail: { count: found.results.length, total: found.total, shown, ms },
+    }));
+  }
+
+  setStatus(text) {
+    if (this.status && this.status.textContent !== text) this.status.textContent = text;
+  }
+
+  stateFromUrl() {
+    const params = new URLSearchParams(window.location.search);
+    const state = this.engine.emptyState();
+    state.q = params.get('q') ?? '';
+    for (const facet of this.engine.FACETS) state.facets[facet] = params.getAll(facet);
+    state.code = params.get('code') === '1';
+    // `year=2014-2018`, `year=2014-`, `year=-2018`, or one year: `year=2014`.
+    const range = /^(\d{4})?-(\d{4})?$/.exec(params.get('year') ?? '');
+    const single = /^\d{4}$/.exec(params.get('year') ?? '');
+    if (range) {
+      state.from = range[1] ? Number(range[1]) : null;
+      state.to = range[2] ? Number(range[2]) : null;
+    } else if (single) {
+      state.from = Number(single[0]);
+      state.to = state.from;
+    }
+    return state;
+  }
+
+  writeUrl(mode) {
+    const params = new URLSearchParams();
+    if (this.state.q.trim()) params.set('q', this.state.q.trim());
+    for (const facet of this.engine.FACETS) for (const slug of this.state.facets[facet]) params.append(facet, slug);
+    if (this.state.code) params.set('code', '1');
+    if (this.state.from !== null || this.state.to !== null) params.set('year', `${this.state.from ?? ''}-${this.state.to ?? ''}`);
+    const query = params.toString();
+    const url = `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`;
+    if (url === `${window.location.pathname}${window.location.search}${window.location.hash}`) return;
+    if (mode === 'replace') window.history.replaceState(null, '', url);
+    else window.history.pushState(null, '', url);
+  }
+}
+
+/** The facet fieldsets: checkboxes with live counts, code, and a year range. */
+class FacetControls {
+  constructor(container, index, facetNames) {
+    this.container = container;
+    this.index = index;
+    this.facetNames = facetNames;
+    this.boxes = [];
+    this.container.replaceChildren(
+      ...index.facets.map((facet, f) => this.facetGroup(facet, f)).filter(Boolean),
+      this.codeGroup(),
+      this.yearGroup(),
+    );
+  }
+
+  facetGroup({ name, values }, f) {
+    if (!values.length) return null;
+    const wide = window.matchMedia('(min-width: 62rem)').matches;
+    const details = element('details', { className: 'facet-group' });
+    details.open = wide && f < 2;
+    const title = LABELS[name] ?? name;
+    const summary = element('summary', {}, title, element('span', { className: 'facet-chosen' }));
+    const fieldset = element('fieldset', { dataset: { facet: name } });
+    fieldset.append(element('legend', { className: 'visually-hidden' }, title));
+    const list = element('ul', { className: 'facet-values' });
+    this.boxes[f] = values.map(([label, slug]) => {
+      const box = element('input', { type: 'checkbox', name, value: slug });
+      const count = element('span', { className: 'count' });
+      const row = element('label', {}, box, element('span', { className: 'facet-name' }, label), count);
+      list.append(element('li', {}, row));
+      return { box, count, row };
+    });
+    fieldset.append(list);
+    details.append(summary, fieldset);
+    this.details = [...(this.details ?? []), details];
+    return details;
+  }
+
+  codeGroup() {
+    this.codeBox = element('input', { type: 'checkbox', name: 'code', value: '1' });
+    this.codeCount = element('span', { className: 'count' });
+    this.codeRow = element('label', {}, this.codeBox, element('span', { className: 'facet-name' }, 'With code'), this.codeCount);
+    return element('fieldset', { className: 'facet-plain', dataset: { facet: 'code' } },
+      element('legend', {}, 'Code'), this.codeRow);
+  }
+
+  yearGroup() {
+    const [min, max] = this.index.yearRange ?? [1900, new Date().getFullYear()];
+    const yearInput = (name, label, placeholder) => {
+      const input = element('input', { type: 'number', name, min: String(min), max: String(max), step: '1', inputMode: 'numeric', placeholder: String(placeholder) });
+      return [input, element('label', { className: 'year-field' }, label, input)];
+    };
+    const [from, fromLabel] = yearInput('year-from', 'From', min);
+    const [to, toLabel] = yearInput('year-to', 'To', max);
+    this.yearFrom = from;
+    this.yearTo = to;
+    return element('fieldset', { className: 'facet-plain year-range', dataset: { facet: 'year' } },
+      element('legend', {}, 'Year'), fromLabel, toLabel);
+  }
+
+  /** The filter part of the state, as the controls show it. */
+  read() {
+    const year = (input) => (/^\d{4}$/.test(input.value) ? Number(input.value) : null);
+    return {
+      facets: Object.fromEntries(this.facetNames.map((name, f) => [
+        name, (this.boxes[f] ?? []).filter(({ box }) => box.checked).map(({ box }) => box.value),
+      ])),
+      code: this.codeBox.checked,
+      from: year(this.yearFrom),
+      to: year(this.yearTo),
+    };
+  }
+
+  /** Sets the controls to a state (from the URL, or cleared). */
+  show(state) {
+    this.facetNames.forEach((name, f) => {
+      const chosen = new Set(state.facets[name]);
+      for (const { box } of this.boxes[f] ?? []) box.checked = chosen.has(box.value);
+    });
+    for (const details of this.details ?? []) {
+      if (details.querySelector('input:checked')) details.open = true;
+    }
+    this.codeBox.checked = state.code;
+    this.yearFrom.value = state.from ?? '';
+    this.yearTo.value = state.to ?? '';
+  }
+
+  /** Shows how many articles each value would leave; dims the values that leave none. */
+  count(found) {
+    this.facetNames.forEach((name, f) => {
+      (this.boxes[f] ?? []).forEach(({ count, row }, v) => {
+        setText(count, String(found.counts[f][v]));
+        row.classList.toggle('dim', found.counts[f][v] === 0);
+      });
+    });
+    (this.details ?? []).forEach((details) => {
+      const n = details.querySelectorAll('input:checked').length;
+      setText(details.querySelector('.facet-chosen'), n ? `${n} chosen` : '');
+    });
+    setText(this.codeCount, String(found.codeCount));
+    this.codeRow.classList.toggle('dim', found.codeCount === 0);
+  }
+}
+
+const LABELS = { task: 'Task', architecture: 'Architecture', dataset: 'Dataset', framework: 'Framework' };
+
+/** The article table: shows the results in order, reusing and building rows. */
+class TableView {
+  constructor(table, index, root, matchRanges) {
+    this.table = table;
+    this.tbody = table.tBodies[0];
+    this.caption = table.caption;
+    this.captionText = this.caption?.textContent ?? '';
+    this.index = index;
+    this.root = root;
+    this.matchRanges = matchRanges;
+    this.rows = new Map([...this.tbody.rows].map((row) => [row.dataset.slug, row]));
+    this.limit = BATCH;
+    this.onMore = () => {};
+    this.more = element('button', { type: 'button', className: 'button-quiet more-results', hidden: true, dataset: { more: '' } });
+    this.more.addEventListener('click', (event) => this.onMore(event));
+    table.closest('.table-scroll')?.after(this.more);
+  }
+
+  /** Shows the first rows of `found`; returns how many rows are shown. */
+  show(found, { keepRows = false, more = false }) {
+    const { results, query } = found;
+    this.limit = more ? this.limit + BATCH : keepRows ? Math.max(BATCH, this.tbody.rows.length) : BATCH;
+    const shown = results.slice(0, this.limit);
+    const key = query.join(' ');
+    const rows = shown.map((i) => this.row(i, query, key));
+    if (!keepRows) this.tbody.replaceChildren(...rows);
+    setText(this.caption, query.length ? 'Matching articles, best match first'
+      : results.length < found.total ? 'Matching articles, newest first' : this.captionText);
+    const left = results.length - shown.length;
+    this.more.hidden = left <= 0;
+    setText(this.more, left > BATCH ? `Show ${BATCH} more (${left} not shown)` : `Show the other ${left}`);
+    return shown.length;
+  }
+
+  // The table row of article `i`, with the query words marked.
+  row(i, query, key) {
+    const article = this.index.articles[i];
+    let row = this.rows.get(article.s);
+    if (!row) {
+      row = this.buildRow(article);
+      this.rows.set(article.s, row);
+    }
+    if (row.dataset.marked !== key) {
+      for (const el of row.querySelectorAll('a.title, .byline a')) mark(el, this.matchRanges(originalText(el), query));
+      row.dataset.marked = key;
+    }
+    return row;
+  }
+
+  // A row like the ones the templates write (macros.html, article_table).
+  buildRow(a) {
+    const link = (href, className, ...children) => element('a', { href, className }, ...children);
+    const chips = (facet, folder) => (a[facet] ?? []).map((v) => {
+      const [name, slug] = this.index.facets[this.index.facets.findIndex((f) => f.name === facet)].values[v];
+      return link(`${this.root}${folder}/${slug}/`, 'chip', name);
+    });
+    const byline = element('div', { className: 'byline' });
+    (a.a ?? []).slice(0, 4).forEach((id, n) => {
+      const [name, slug] = this.index.authors[id] ?? ['', ''];
+      if (n) byline.append(', ');
+      byline.append(link(`${this.root}authors/${slug}/`, '', name));
+    });
+    if ((a.a ?? []).length > 4) byline.append(element('span', { className: 'more' }, 'et al.'));
+    const article = element('td', { className: 'c-article' }, link(`${this.root}articles/${a.s}/`, 'title', a.t));
+    if (a.a?.length) article.append(byline);
+    if (a.v) article.append(element('div', { className: 'venue' }, a.v));
+    const code = /^https?:\/\//.test(a.c ?? '')
+      ? element('a', { className: 'code-link', href: a.c, rel: 'noopener' }, 'Code', element('span', { className: 'visually-hidden' }, ` for ${a.t}`))
+      : element('span', { className: 'muted' }, element('span', { ariaHidden: 'true' }, '–'), element('span', { className: 'visually-hidden' }, 'No code'));
+    return element('tr', { dataset: { slug: a.s } },
+      element('td', { className: 'c-year' }, a.y ? String(a.y) : element('span', { className: 'muted' }, 'n.d.')),
+      article,
+      element('td', { className: 'c-tasks', dataset: { label: 'Tasks' } }, ...chips('task', 'tasks')),
+      element('td', { className: 'c-arch', dataset: { label: 'Architectures' } }, ...chips('architecture', 'architectures')),
+      element('td', { className: 'c-data', dataset: { label: 'Datasets' } }, ...chips('dataset', 'datasets')),
+      element('td', { className: 'c-code' }, code));
+  }
+}
+
+const originals = new WeakMap();
+
+// The element's text as the page first showed it, before any marking.
+function originalText(el) {
+  if (!originals.has(el)) originals.set(el, el.textContent);
+  return originals.get(el);
+}
+
+// Wraps the given ranges of the element's original text in <mark>, building
+// text nodes (never HTML), or restores the plain text when there are none.
+function mark(el, ranges) {
+  const text = originalText(el);
+  if (!ranges.length) {
+    if (el.childElementCount) el.textContent = text;
+    return;
+  }
+  const parts = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start > at) parts.push(text.slice(at, start));
+    parts.push(element('mark', {}, text.slice(start, end)));
+    at = end;
+  }
+  if (at < text.length) parts.push(text.slice(at));
+  el.replaceChildren(...parts);
+}
+
+function setText(el, text) {
+  if (el && el.textContent !== text) el.textContent = text;
+}
+
+// A new element with properties (className, dataset, hidden, …) and children;
+// an empty className is left out rather than written as class="".
+function element(tag, properties = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(properties)) {
+    if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (!(key === 'className' && value === '')) el[key] = value;
+  }
+  el.append(...children);
+  return el;
+}
