@@ -24,6 +24,7 @@ const MARKS = /\p{M}+/gu;
 const LETTERS_WITHOUT_DECOMPOSITION = /[ßæœøłđðþı]/g;
 const SPELLED_OUT = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
 const WORD = /[\p{L}\p{N}]+/gu;
+const ASCII = /^[\x00-\x7f]*$/;
 const WORD_WITH_MARKS = /[\p{L}\p{N}\p{M}]+/gu;
 
 /** Lower case without diacritics, so `SCHLÜTER`, `Schlüter` and `schluter` agree. */
@@ -37,7 +38,8 @@ export function fold(text) {
 
 /** The folded words of a text, in order. */
 export function words(text) {
-  return fold(text).match(WORD) ?? [];
+  const plain = ASCII.test(text) ? text.toLowerCase() : fold(text);
+  return plain.match(WORD) ?? [];
 }
 
 /** The distinct words of a query, longest first. */
@@ -108,13 +110,18 @@ export class Engine {
     this.authors = index.authors ?? [];
     this.facets = FACETS.map((name) => ({ name, values: index.facets?.[name] ?? [] }));
     this.slugPositions = this.facets.map(({ values }) => new Map(values.map(([, slug], i) => [slug, i])));
-    this.terms = FACETS.map((name) => this.articles.map((a) => a[name] ?? []));
+    this.terms = FACETS.map((name) => new TermLists(this.articles.map((a) => a[name] ?? [])));
     this.years = Int16Array.from(this.articles, (a) => a.y ?? 0);
     this.code = Uint8Array.from(this.articles, (a) => (a.c ? 1 : 0));
     const known = this.years.filter((y) => y > 0);
     this.yearRange = known.length ? [Math.min(...known), Math.max(...known)] : null;
-    this.buildWordIndex();
+    this.vocabulary = null;
     this.best = new Float32Array(this.articles.length);
+  }
+
+  /** Builds the word index now rather than at the first query (call it when idle). */
+  prepare() {
+    if (!this.vocabulary) this.buildWordIndex();
   }
 
   get size() {
@@ -128,30 +135,39 @@ export class Engine {
   // A sorted vocabulary and, per word, the articles it occurs in with the
   // fields it occurs in; a query word is looked up as a prefix range.
   buildWordIndex() {
-    const postings = new Map();
-    this.articles.forEach((a, id) => {
-      const fields = new Map();
-      const add = (text, bit) => {
-        if (text) for (const w of words(String(text))) fields.set(w, (fields.get(w) ?? 0) | bit);
-      };
-      add(a.t, TITLE);
-      for (const author of a.a ?? []) add(this.authorName(author), AUTHOR);
-      this.facets.forEach(({ name, values }) => {
-        for (const v of a[name] ?? []) add(values[v]?.[0], TERM);
-      });
-      add(a.v, VENUE);
-      add(a.y, YEAR);
-      add(a.x, ABSTRACT);
-      for (const [word, mask] of fields) {
-        let list = postings.get(word);
-        if (!list) postings.set(word, (list = { ids: [], masks: [] }));
-        list.ids.push(id);
-        list.masks.push(mask);
+    const wordIds = new Map();
+    const lists = [];
+    const add = (text, bit, id) => {
+      if (!text) return;
+      for (const w of words(String(text))) {
+        let k = wordIds.get(w);
+        if (k === undefined) {
+          k = lists.length;
+          wordIds.set(w, k);
+          lists.push({ ids: [], masks: [] });
+        }
+        const list = lists[k];
+        const last = list.ids.length - 1;
+        if (list.ids[last] === id) list.masks[last] |= bit;
+        else {
+          list.ids.push(id);
+          list.masks.push(bit);
+        }
       }
+    };
+    this.articles.forEach((a, id) => {
+      add(a.t, TITLE, id);
+      for (const author of a.a ?? []) add(this.authorName(author), AUTHOR, id);
+      this.facets.forEach(({ name, values }) => {
+        for (const v of a[name] ?? []) add(values[v]?.[0], TERM, id);
+      });
+      add(a.v, VENUE, id);
+      add(a.y, YEAR, id);
+      add(a.x, ABSTRACT, id);
     });
-    this.vocabulary = [...postings.keys()].sort();
+    this.vocabulary = [...wordIds.keys()].sort();
     this.postings = this.vocabulary.map((w) => {
-      const { ids, masks } = postings.get(w);
+      const { ids, masks } = lists[wordIds.get(w)];
       return { ids: Int32Array.from(ids), masks: Uint8Array.from(masks) };
     });
   }
@@ -170,6 +186,7 @@ export class Engine {
 
   // Scores of the articles that contain every query word (0 for the others).
   scoreQuery(queryWordList) {
+    this.prepare();
     const n = this.size;
     const total = new Float32Array(n);
     const found = new Uint8Array(n);
@@ -213,6 +230,11 @@ export class Engine {
     });
   }
 
+  /** The facet value positions of article `i` in facet `f`, for display. */
+  termsOf(f, i) {
+    return this.terms[f].of(i);
+  }
+
   /**
    * Applies a state. Returns the matching article positions (ranked when there
    * is a query, in site order otherwise), the query words, and per facet value
@@ -224,9 +246,11 @@ export class Engine {
     const query = queryWords(state.q);
     const scores = query.length ? this.scoreQuery(query) : null;
     const selected = this.selections(state);
+    const facetCount = selected.length;
     const counts = this.facets.map(({ values }) => new Int32Array(values.length));
     let codeCount = 0;
-    const results = [];
+    const matched = new Int32Array(n);
+    let found = 0;
     const from = state.from ?? -Infinity;
     const to = state.to ?? Infinity;
     const bounded = state.from !== null || state.to !== null;
@@ -236,21 +260,59 @@ export class Engine {
       if (bounded && (year === 0 || year < from || year > to)) continue;
       let failures = state.code && !this.code[i] ? 1 : 0;
       let failed = -1;
-      for (let f = 0; f < selected.length && failures < 2; f += 1) {
-        if (selected[f] && !this.terms[f][i].some((v) => selected[f][v])) {
+      for (let f = 0; f < facetCount && failures < 2; f += 1) {
+        if (selected[f] && !this.terms[f].hasAny(i, selected[f])) {
           failures += 1;
           failed = f;
         }
       }
       if (failures === 0) {
-        results.push(i);
-        for (let f = 0; f < counts.length; f += 1) for (const v of this.terms[f][i]) counts[f][v] += 1;
+        matched[found] = i;
+        found += 1;
+        for (let f = 0; f < facetCount; f += 1) this.terms[f].countInto(i, counts[f]);
         codeCount += this.code[i];
       } else if (failures === 1 && failed >= 0) {
-        for (const v of this.terms[failed][i]) counts[failed][v] += 1;
+        this.terms[failed].countInto(i, counts[failed]);
       }
     }
-    if (scores) results.sort((a, b) => scores[b] - scores[a] || a - b);
+    const results = scores ? rank(matched.subarray(0, found), scores) : matched.subarray(0, found);
     return { results, query, counts, codeCount, total: n };
+  }
+}
+
+// Orders article positions by score, best first, ties in site order: one
+// native numeric sort of keys that pack the rounded score and the position.
+function rank(positions, scores) {
+  const keys = new Float64Array(positions.length);
+  for (let k = 0; k < positions.length; k += 1) {
+    const i = positions[k];
+    keys[k] = -Math.round(scores[i] * 64) * 2 ** 24 + i;
+  }
+  keys.sort();
+  const ranked = new Int32Array(keys.length);
+  for (let k = 0; k < keys.length; k += 1) ranked[k] = keys[k] - Math.floor(keys[k] / 2 ** 24) * 2 ** 24;
+  return ranked;
+}
+
+/** Per article, a list of facet value positions, packed in two typed arrays. */
+class TermLists {
+  constructor(lists) {
+    this.start = new Int32Array(lists.length + 1);
+    lists.forEach((list, i) => { this.start[i + 1] = this.start[i] + list.length; });
+    this.values = new Int32Array(this.start[lists.length]);
+    lists.forEach((list, i) => this.values.set(list, this.start[i]));
+  }
+
+  of(i) {
+    return this.values.subarray(this.start[i], this.start[i + 1]);
+  }
+
+  hasAny(i, flags) {
+    for (let k = this.start[i]; k < this.start[i + 1]; k += 1) if (flags[this.values[k]]) return true;
+    return false;
+  }
+
+  countInto(i, counts) {
+    for (let k = this.start[i]; k < this.start[i + 1]; k += 1) counts[this.values[k]] += 1;
   }
 }

@@ -43,7 +43,6 @@ class Finder {
     this.engine = engine;
     this.input = form.querySelector('#q');
     this.status = document.getElementById('result-count');
-    this.results = document.querySelector('[data-results]');
     this.view = new TableView(document.querySelector('table.articles'), index, root, engine.matchRanges);
     this.facetControls = new FacetControls(form.querySelector('[data-facets]'), index, engine.FACETS);
     this.state = engine.emptyState();
@@ -52,6 +51,8 @@ class Finder {
 
   start() {
     this.state = this.stateFromUrl();
+    // Keep what the reader typed while the index was loading.
+    if (!this.state.q && this.input.value) this.state.q = this.input.value;
     this.facetControls.show(this.state);
     this.input.value = this.state.q;
     const untouched = this.engine.isEmpty(this.state);
@@ -77,10 +78,9 @@ class Finder {
       this.lastChange = null;
       this.update(null);
     });
-    this.form.hidden = false;
-    if (this.results) this.results.hidden = false;
-    for (const note of document.querySelectorAll('.needs-js')) note.hidden = true;
     document.documentElement.dataset.search = 'ready';
+    const idle = window.requestIdleCallback ?? ((task) => setTimeout(task, 1));
+    idle(() => this.index.prepare());
   }
 
   // A control changed: read the form, then record the state in the history,
@@ -271,7 +271,7 @@ class TableView {
     this.limit = more ? this.limit + BATCH : keepRows ? Math.max(BATCH, this.tbody.rows.length) : BATCH;
     const shown = results.slice(0, this.limit);
     const key = query.join(' ');
-    const rows = shown.map((i) => this.row(i, query, key));
+    const rows = Array.from(shown, (i) => this.row(i, query, key));
     if (!keepRows) this.tbody.replaceChildren(...rows);
     setText(this.caption, query.length ? 'Matching articles, best match first'
       : results.length < found.total ? 'Matching articles, newest first' : this.captionText);
