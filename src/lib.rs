@@ -19,7 +19,7 @@ pub mod text;
 pub mod write;
 
 use anyhow::{Context, Result};
-use diag::Diagnostics;
+use diag::{Diagnostics, FileSummary, Severity, SourceTexts};
 use include_dir::{Dir, include_dir};
 use render::Output;
 use std::path::{Path, PathBuf};
@@ -44,6 +44,32 @@ pub struct Checked {
     pub site: model::Site,
     pub title: String,
     pub diagnostics: Diagnostics,
+    /// The data files as read, for quoting lines in diagnostics.
+    pub sources: SourceTexts,
+}
+
+impl Checked {
+    /// Per BibTeX or table file: the articles it contributed to, and its
+    /// errors and warnings.
+    pub fn summary(&self) -> Vec<FileSummary> {
+        self.sources
+            .files()
+            .filter(|file| {
+                file.ends_with(".bib") || file.ends_with(".csv") || file.ends_with(".tsv")
+            })
+            .map(|file| FileSummary {
+                file: file.to_string(),
+                articles: self
+                    .site
+                    .articles
+                    .iter()
+                    .filter(|a| a.sources.iter().any(|s| s.file == file))
+                    .count(),
+                errors: self.diagnostics.count_in(file, Severity::Error),
+                warnings: self.diagnostics.count_in(file, Severity::Warning),
+            })
+            .collect()
+    }
 }
 
 /// Loads and indexes the data without writing anything.
@@ -60,6 +86,7 @@ pub fn check(options: &Options) -> Result<Checked> {
         site,
         title,
         diagnostics,
+        sources: input.texts,
     })
 }
 

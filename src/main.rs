@@ -1,7 +1,9 @@
 //! The `dl4m` command line: parses arguments, runs the library, sets the exit code.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use dl4m::diag::{Diagnostic, Diagnostics};
+use dl4m::Checked;
+use dl4m::diag::{Diagnostic, FileSummary, Paint, plural};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,6 +13,29 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour the diagnostics: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, global = true, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    fn paint(self) -> Paint {
+        let color = match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        Paint { color }
+    }
 }
 
 #[derive(Subcommand)]
@@ -75,7 +100,7 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    match run(cli.command, cli.color.paint()) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -84,7 +109,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> anyhow::Result<ExitCode> {
+fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
     match command {
         Command::Build {
             data,
@@ -102,13 +127,13 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 static_dir: static_dir.or_else(|| existing(PathBuf::from("static"))),
             };
             let built = dl4m::build(&options)?;
-            print_human(&built.diagnostics);
+            print_human(&built, paint);
             eprintln!(
-                "built {} articles into {}",
-                built.site.articles.len(),
+                "built {} into {}",
+                plural(built.site.articles.len(), "article"),
                 out.display()
             );
-            Ok(exit_code(&built.diagnostics, strict))
+            Ok(exit_code(&built, strict))
         }
         Command::Check {
             data,
@@ -122,40 +147,52 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let checked = dl4m::check(&options)?;
             match format {
                 Format::Human => {
-                    print_human(&checked.diagnostics);
-                    eprintln!("checked {} articles", checked.site.articles.len());
+                    print_human(&checked, paint);
+                    eprintln!("checked {}", plural(checked.site.articles.len(), "article"));
                 }
-                Format::Json => print_json(checked.site.articles.len(), &checked.diagnostics)?,
+                Format::Json => print_json(&checked)?,
             }
-            Ok(exit_code(&checked.diagnostics, strict))
+            Ok(exit_code(&checked, strict))
         }
     }
 }
 
-fn print_human(diags: &Diagnostics) {
+/// Every diagnostic with its source line, then one summary line per file.
+fn print_human(checked: &Checked, paint: Paint) {
+    let diags = &checked.diagnostics;
     for d in diags.sorted() {
-        eprintln!("{d}\n");
+        eprintln!("{}", d.render(&checked.sources, paint));
+    }
+    for file in checked.summary() {
+        eprintln!("{file}");
     }
     if diags.errors() + diags.warnings() > 0 {
-        eprintln!("{} errors, {} warnings", diags.errors(), diags.warnings());
+        eprintln!(
+            "{}, {}",
+            plural(diags.errors(), "error"),
+            plural(diags.warnings(), "warning")
+        );
     }
 }
 
-fn print_json(articles: usize, diags: &Diagnostics) -> anyhow::Result<()> {
+fn print_json(checked: &Checked) -> anyhow::Result<()> {
     #[derive(serde::Serialize)]
     struct Report {
         articles: usize,
+        files: Vec<FileSummary>,
         diagnostics: Vec<Diagnostic>,
     }
     let report = Report {
-        articles,
-        diagnostics: diags.sorted(),
+        articles: checked.site.articles.len(),
+        files: checked.summary(),
+        diagnostics: checked.diagnostics.sorted(),
     };
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
 }
 
-fn exit_code(diags: &Diagnostics, strict: bool) -> ExitCode {
+fn exit_code(checked: &Checked, strict: bool) -> ExitCode {
+    let diags = &checked.diagnostics;
     if diags.errors() > 0 || (strict && diags.warnings() > 0) {
         ExitCode::from(1)
     } else {

@@ -40,7 +40,34 @@ fn check_reports_broken_entries_as_json_with_file_and_line() {
     assert_eq!(d["line"], 3);
     assert_eq!(d["key"], "broken");
     assert!(d["file"].as_str().unwrap().ends_with("list.bib"));
+    let file = &report["files"][0];
+    assert!(file["file"].as_str().unwrap().ends_with("list.bib"));
+    assert_eq!((&file["articles"], &file["errors"]), (&1.into(), &1.into()));
     assert!(!tmp.path().join("site").exists(), "check writes nothing");
+}
+
+#[test]
+fn human_diagnostics_quote_the_line_and_sum_up_each_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    write(
+        &data,
+        "list.bib",
+        &format!("{GOOD_BIB}\n@article{{broken, title = {{Oops}} year = 2020}}\n"),
+    );
+    let out = dl4m(tmp.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("3 | @article{broken, title = {Oops} year = 2020}\n  | "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("list.bib: 1 article, 1 error, 0 warnings"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\x1b'), "no colour when not on a terminal");
+    let coloured = dl4m(tmp.path(), &["--color", "always", "check"]);
+    assert!(String::from_utf8_lossy(&coloured.stderr).contains("\x1b[1;31merror"));
 }
 
 #[test]

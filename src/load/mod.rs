@@ -8,7 +8,7 @@ pub mod bibtex;
 pub mod table;
 pub mod taxonomy;
 
-use crate::diag::{Diagnostics, Source};
+use crate::diag::{Diagnostics, Source, SourceTexts};
 use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};
 use std::path::Path;
@@ -31,6 +31,8 @@ pub struct Input {
     /// The home page introduction (`index.md`), as Markdown.
     pub intro: Option<String>,
     pub taxonomy: taxonomy::TaxonomyConfig,
+    /// The decoded text of every data file, for quoting in diagnostics.
+    pub texts: SourceTexts,
 }
 
 /// The kind of a data file, decided by its extension.
@@ -88,6 +90,7 @@ pub fn load(files: &[InputFile], diags: &mut Diagnostics) -> Input {
     let mut input = Input::default();
     for file in files {
         let text = decode(file, diags);
+        input.texts.insert(&file.name, &text);
         match kind_of(&file.name) {
             Some("bib") => input
                 .entries
