@@ -108,10 +108,23 @@ pub fn join(entries: &[BibEntry], tables: &[Table], diags: &mut Diagnostics) -> 
                 }
                 None => {
                     if have_bib && expects_entry(table, &cells) {
+                        let (message, hint) = match cells.first(&Column::Key) {
+                            Some(key) => (
+                                format!(
+                                    "no BibTeX entry has the key `{key}`; the row is listed on its own"
+                                ),
+                                "check the key's spelling against the .bib file, or add the entry there",
+                            ),
+                            None => (
+                                "this row matches no BibTeX entry; it is listed on its own"
+                                    .to_string(),
+                                "add a `Key` column naming the entry, or make the title match the entry's title",
+                            ),
+                        };
                         diags
-                            .warning(&row.source, "this row matches no BibTeX entry; it is listed on its own")
+                            .warning(&row.source, message)
                             .key(&cells.describe())
-                            .hint("add a `Key` column naming the entry, or make the title match the entry's title");
+                            .hint(hint);
                     }
                     let mut draft = Draft::default();
                     merge_row(&mut draft, &cells, diags);
@@ -153,6 +166,53 @@ pub fn parse_year(value: &str) -> Option<i32> {
     (digits.len() == 4).then(|| digits.parse().ok()).flatten()
 }
 
+/// The year of an entry, with a warning when it is missing, unreadable or
+/// outside 1900 to next year (a typo such as 2107 or 1017).
+fn checked_year(
+    value: Option<&str>,
+    at: &Source,
+    key: &str,
+    diags: &mut Diagnostics,
+) -> Option<i32> {
+    let Some(value) = value else {
+        diags
+            .warning(at, "this entry has no year; it is listed as undated")
+            .key(key)
+            .hint("add `year = {2017}` (the year of publication) to the entry");
+        return None;
+    };
+    let Some(year) = parse_year(value) else {
+        diags
+            .warning(
+                at,
+                format!("`{value}` is not a year; the article is listed as undated"),
+            )
+            .key(key)
+            .hint("write the year as four digits, e.g. `year = {2017}`");
+        return None;
+    };
+    let last = next_year();
+    if !(1900..=last).contains(&year) {
+        diags
+            .warning(
+                at,
+                format!("the year {year} is not between 1900 and {last}"),
+            )
+            .key(key)
+            .hint("check the year for a typo");
+    }
+    Some(year)
+}
+
+/// The calendar year after the current one (by the system clock).
+fn next_year() -> i32 {
+    const SECONDS_PER_YEAR: u64 = 31_556_952;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    1970 + i32::try_from(now / SECONDS_PER_YEAR).unwrap_or(0) + 1
+}
+
 fn from_entry(entry: &BibEntry, diags: &mut Diagnostics) -> Draft {
     let get = |f: &str| entry.get(f).map(str::to_string);
     let (venue, venue_url) = venue_of(entry);
@@ -162,7 +222,6 @@ fn from_entry(entry: &BibEntry, diags: &mut Diagnostics) -> Draft {
         title: get("title"),
         authors: entry.authors.clone(),
         editors: entry.editors.clone(),
-        year: entry.get("year").or(entry.get("date")).and_then(parse_year),
         venue,
         venue_url,
         volume: get("volume"),
@@ -186,6 +245,12 @@ fn from_entry(entry: &BibEntry, diags: &mut Diagnostics) -> Draft {
                 .map_or(entry.source.line, |f| f.line),
         )
     };
+    let year_field = if entry.get("year").is_some() {
+        "year"
+    } else {
+        "date"
+    };
+    draft.year = checked_year(entry.get(year_field), &at(year_field), &entry.key, diags);
     if let Some(doi) = entry.get("doi") {
         draft.doi = checked_doi(doi, &at("doi"), &entry.key, diags);
     }
@@ -660,6 +725,33 @@ mod tests {
                 ("Dropout".into(), "0.5".into())
             ]
         );
+    }
+
+    #[test]
+    fn missing_unreadable_and_unlikely_years_are_warned_about() {
+        let bib = "@article{a, title={A}}\n@article{b, title={B}, year={20x4}}\n@article{c, title={C}, year={2107}}\n@article{d, title={D}, date={2016-05-01}}\n";
+        let (drafts, diags) = run(bib, "Key\na\nb\nc\nd\n");
+        let msgs: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{} {}", d.line, d.message))
+            .collect();
+        assert!(
+            msgs.iter()
+                .any(|m| m == "1 this entry has no year; it is listed as undated"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.starts_with("2 `20x4` is not a year")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("3 the year 2107 is not between 1900 and")),
+            "{msgs:?}"
+        );
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        let years: Vec<Option<i32>> = drafts.iter().map(|d| d.year).collect();
+        assert_eq!(years, [None, None, Some(2107), Some(2016)]);
     }
 
     #[test]
