@@ -23,6 +23,7 @@ use diag::{Diagnostics, FileSummary, Severity, SourceTexts};
 use include_dir::{Dir, include_dir};
 use render::Output;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 static EMBEDDED_STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
 
@@ -46,6 +47,36 @@ pub struct Checked {
     pub diagnostics: Diagnostics,
     /// The data files as read, for quoting lines in diagnostics.
     pub sources: SourceTexts,
+    /// How long each stage took.
+    pub timings: Timings,
+}
+
+/// How long each stage of a run took, in pipeline order, for `--timings`
+/// and the benchmarks.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    /// Runs `f` as the stage `name` and records its wall time.
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let result = f();
+        self.stages.push((name, started.elapsed()));
+        result
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1e3))
+            .collect();
+        write!(f, "{}", parts.join(", "))
+    }
 }
 
 impl Checked {
@@ -74,19 +105,23 @@ impl Checked {
 
 /// Loads and indexes the data without writing anything.
 pub fn check(options: &Options) -> Result<Checked> {
-    let files = match &options.data {
-        Some(dir) => load::read_dir(dir)?,
-        None => load::embedded(),
-    };
+    let mut timings = Timings::default();
     let mut diagnostics = Diagnostics::default();
-    let mut input = load::load(&files, &mut diagnostics);
+    let mut input = timings.time("load", || -> Result<load::Input> {
+        let files = match &options.data {
+            Some(dir) => load::read_dir(dir)?,
+            None => load::embedded(),
+        };
+        Ok(load::load(&files, &mut diagnostics))
+    })?;
     let title = take_title(&mut input.intro);
-    let site = index::build(&input, &mut diagnostics);
+    let site = timings.time("index", || index::build(&input, &mut diagnostics));
     Ok(Checked {
         site,
         title,
         diagnostics,
         sources: input.texts,
+        timings,
     })
 }
 
@@ -95,11 +130,15 @@ pub fn build(options: &Options) -> Result<Checked> {
     write::check_out_dir(&options.out, options.data.as_deref())?;
     let urls = render::Urls::new(options.base_url.as_deref())?;
     let templates = render::Templates::load(options.templates.as_deref())?;
-    let checked = check(options)?;
-    let mut outputs = render::render(&checked.site, &templates, &urls, &checked.title)?;
+    let mut checked = check(options)?;
+    let timings = &mut checked.timings;
+    let mut outputs = timings.time("render", || {
+        render::pages::render_all(&checked.site, &templates, &urls, &checked.title)
+    })?;
+    outputs.push(timings.time("search index", || render::search::render(&checked.site)));
     outputs.extend(static_files(options.static_dir.as_deref())?);
-    let outputs = write::minify(outputs);
-    write::write_site(&outputs, &options.out)?;
+    let outputs = timings.time("minify", || write::minify(outputs));
+    timings.time("write", || write::write_site(&outputs, &options.out))?;
     Ok(checked)
 }
 

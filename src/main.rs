@@ -59,6 +59,9 @@ enum Command {
         /// Exit with status 1 when there are warnings.
         #[arg(long)]
         strict: bool,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Load and validate the data; write nothing.
     Check {
@@ -118,6 +121,7 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
             templates,
             static_dir,
             strict,
+            timings,
         } => {
             let options = dl4m::Options {
                 data: data.folder(),
@@ -133,6 +137,9 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
                 plural(built.site.articles.len(), "article"),
                 out.display()
             );
+            if timings {
+                eprintln!("timings: {}", built.timings);
+            }
             Ok(exit_code(&built, strict))
         }
         Command::Check {

@@ -1,13 +1,13 @@
-//! Stage 3, `render`: the [`Site`] model → pages in memory (no I/O).
+//! Stage 3, `render`: the [`Site`](crate::model::Site) model → pages in memory (no I/O).
 //!
 //! Pages are Tera templates embedded in the binary ([`Templates`]), any of
 //! which a `--templates` folder can replace by name. Every renderer (pages,
-//! search index) returns [`Output`]s that [`crate::write`] puts on disk.
+//! search index) returns [`Output`]s that [`crate::write`] puts on disk;
+//! `lib.rs` calls [`pages::render_all`] and [`search::render`] as two timed stages.
 
 pub mod pages;
 pub mod search;
 
-use crate::model::Site;
 use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};
 use std::path::Path;
@@ -127,13 +127,6 @@ pub fn tera_error(err: &tera::Error) -> String {
         cause = c.source();
     }
     message
-}
-
-/// Renders every page and the search index of the site.
-pub fn render(site: &Site, templates: &Templates, urls: &Urls, title: &str) -> Result<Vec<Output>> {
-    let mut outputs = pages::render_all(site, templates, urls, title)?;
-    outputs.push(search::render(site));
-    Ok(outputs)
 }
 
 #[cfg(test)]
