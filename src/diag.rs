@@ -167,19 +167,26 @@ impl Diagnostics {
 /// offending line.
 #[derive(Debug, Default, Clone)]
 pub struct SourceTexts {
-    texts: BTreeMap<String, String>,
+    /// Per file, its text and the byte offset where each line starts.
+    texts: BTreeMap<String, (String, Vec<usize>)>,
 }
 
 impl SourceTexts {
     /// Remembers the text of `file`.
     pub fn insert(&mut self, file: &str, text: &str) {
-        self.texts.insert(file.to_string(), text.to_string());
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        self.texts
+            .insert(file.to_string(), (text.to_string(), starts));
     }
 
     /// Line `line` (1-based) of `file`, without its line ending.
     pub fn line(&self, file: &str, line: usize) -> Option<&str> {
-        let text = self.texts.get(file)?;
-        let found = text.split('\n').nth(line.checked_sub(1)?)?;
+        let (text, starts) = self.texts.get(file)?;
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(text.len(), |next| next - 1);
+        let found = text.get(start..end)?;
         Some(found.strip_suffix('\r').unwrap_or(found))
     }
 
@@ -353,6 +360,16 @@ mod tests {
              |           ^^^^\n  \
              = hint: write the year as four digits\n"
         );
+    }
+
+    #[test]
+    fn lines_are_found_by_number() {
+        let t = texts();
+        assert_eq!(t.line("list.bib", 1), Some("@article{a,"));
+        assert_eq!(t.line("list.bib", 3), Some("}"));
+        assert_eq!(t.line("list.bib", 4), Some(""));
+        assert_eq!(t.line("list.bib", 5), None);
+        assert_eq!(t.line("list.bib", 0), None);
     }
 
     #[test]
