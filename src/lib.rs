@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 static EMBEDDED_STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
 
 /// What to build from and where to.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The data folder; `None` uses the data embedded in the binary.
     pub data: Option<PathBuf>,
@@ -38,6 +38,25 @@ pub struct Options {
     pub templates: Option<PathBuf>,
     /// A folder of static files copied to `static/`; `None` uses the embedded ones.
     pub static_dir: Option<PathBuf>,
+    /// Articles per page of the home page and of each term page.
+    pub page_size: usize,
+}
+
+/// Articles per list page unless told otherwise: the upstream list (about 170
+/// articles) fits on one page, and no page grows past a few hundred KB.
+pub const DEFAULT_PAGE_SIZE: usize = 250;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            data: None,
+            out: PathBuf::from("site"),
+            base_url: None,
+            templates: None,
+            static_dir: None,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
 }
 
 /// The result of loading and indexing: the model and what was found wrong.
@@ -133,7 +152,13 @@ pub fn build(options: &Options) -> Result<Checked> {
     let mut checked = check(options)?;
     let timings = &mut checked.timings;
     let mut outputs = timings.time("render", || {
-        render::pages::render_all(&checked.site, &templates, &urls, &checked.title)
+        render::pages::render_all(
+            &checked.site,
+            &templates,
+            &urls,
+            &checked.title,
+            options.page_size,
+        )
     })?;
     outputs.push(timings.time("search index", || render::search::render(&checked.site)));
     outputs.extend(static_files(options.static_dir.as_deref())?);

@@ -62,6 +62,9 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Articles per page of the home page and of each term page.
+        #[arg(long, default_value_t = dl4m::DEFAULT_PAGE_SIZE, value_parser = page_size)]
+        page_size: usize,
     },
     /// Load and validate the data; write nothing.
     Check {
@@ -122,6 +125,7 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
             static_dir,
             strict,
             timings,
+            page_size,
         } => {
             let options = dl4m::Options {
                 data: data.folder(),
@@ -129,6 +133,7 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
                 base_url,
                 templates,
                 static_dir: static_dir.or_else(|| existing(PathBuf::from("static"))),
+                page_size,
             };
             let built = dl4m::build(&options)?;
             print_human(&built, paint);
@@ -196,6 +201,14 @@ fn print_json(checked: &Checked) -> anyhow::Result<()> {
     };
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
+}
+
+/// A page size of at least one article.
+fn page_size(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("`{value}` is not a number of articles (1 or more)")),
+    }
 }
 
 fn exit_code(checked: &Checked, strict: bool) -> ExitCode {

@@ -326,3 +326,71 @@ fn two_builds_are_byte_identical() {
     let b = build(&dir, None);
     assert_eq!(a.files, b.files);
 }
+
+#[test]
+fn long_lists_are_paginated_with_every_article_on_exactly_one_page() {
+    let Some(dir) = corpus("latest") else { return };
+    let built = common::build_with(&dir, |options| options.page_size = 40);
+    let index = built.search_index();
+    let site_order: Vec<String> = index["articles"]
+        .as_array()
+        .expect("articles")
+        .iter()
+        .map(|a| a["s"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let pages = site_order.len().div_ceil(40);
+    assert_eq!(pages, 5);
+    let mut shown = Vec::new();
+    for n in 1..=pages {
+        let path = if n == 1 {
+            "index.html".to_string()
+        } else {
+            format!("page/{n}/index.html")
+        };
+        let html = built.page(&path);
+        let rows = common::row_slugs(html);
+        assert!(rows.len() <= 40, "{path} has {} rows", rows.len());
+        shown.extend(rows);
+        let links = common::links(html);
+        for other in 2..=pages {
+            assert!(
+                links.contains(&format!("/page/{other}/")),
+                "{path} links to page {other}"
+            );
+        }
+        assert!(links.contains(&"/".to_string()), "{path} links to page 1");
+        assert!(
+            !html.contains("dl4m-rows"),
+            "{path} still has the rows marker"
+        );
+    }
+    assert_eq!(
+        shown, site_order,
+        "every article once, in site order, across the pages"
+    );
+    assert!(!built.files.contains_key("page/6/index.html"));
+
+    let cnn = common::row_slugs(built.page("architectures/cnn/index.html"));
+    let cnn_2 = common::row_slugs(built.page("architectures/cnn/page/2/index.html"));
+    assert_eq!(cnn.len(), 40);
+    let all: std::collections::BTreeSet<String> = cnn.iter().chain(&cnn_2).cloned().collect();
+    assert_eq!(
+        all.len(),
+        cnn.len() + cnn_2.len(),
+        "no article on both pages"
+    );
+    let expected = site_order
+        .iter()
+        .zip(index["articles"].as_array().expect("articles"))
+        .filter(|(_, a)| {
+            let cnn_id = index["facets"]["architecture"]
+                .as_array()
+                .and_then(|l| l.iter().position(|t| t[1] == "cnn"));
+            a["architecture"].as_array().is_some_and(|ids| {
+                ids.iter()
+                    .any(|id| id.as_u64().map(|v| v as usize) == cnn_id)
+            })
+        })
+        .count();
+    assert_eq!(all.len(), expected);
+}

@@ -19,13 +19,22 @@ static EMBEDDED_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/temp
 pub struct Output {
     pub path: String,
     pub bytes: Vec<u8>,
+    /// Already minified HTML that takes the place of [`ROWS_MARKER`] once the
+    /// page itself is minified: the article rows of a list page, rendered and
+    /// minified once per article rather than once per page they appear on.
+    pub splice: Option<String>,
 }
+
+/// Where a list page's rows go; see [`Output::splice`]. Data can never
+/// produce it, since every value is escaped.
+pub const ROWS_MARKER: &str = "<dl4m-rows></dl4m-rows>";
 
 impl Output {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         Output {
             path: path.into(),
             bytes: bytes.into(),
+            splice: None,
         }
     }
 }

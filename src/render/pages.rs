@@ -3,8 +3,9 @@
 //! Each builds a Tera context from borrowed model data and renders the
 //! template of the same name (`index.html`, `article.html`, …).
 
-use super::{Output, Templates, Urls, tera_error};
+use super::{Output, ROWS_MARKER, Templates, Urls, tera_error};
 use crate::model::{Article, Person, Site, Stats, Taxonomy, TaxonomyKind, Term, TermRef};
+use crate::write::minify_fragment;
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -107,7 +108,10 @@ pub fn render_all(
     templates: &Templates,
     urls: &Urls,
     title: &str,
+    page_size: usize,
 ) -> Result<Vec<Output>> {
+    let page_size = page_size.max(1);
+    let rows = article_rows(site, templates, &urls.root)?;
     let nav = || {
         [
             TaxonomyKind::Tasks,
@@ -129,7 +133,12 @@ pub fn render_all(
         path,
         nav: nav(),
     };
-    let mut outputs = vec![home(site, templates, common(String::new()))?];
+    let all: Vec<usize> = (0..site.articles.len()).collect();
+    let mut outputs = Vec::new();
+    for list in paginate("", &all, page_size, &urls.root) {
+        let path = list.dir.clone();
+        outputs.push(home(site, templates, common(path), &rows, list)?);
+    }
     outputs.push(page(
         templates,
         "search.html",
@@ -163,22 +172,136 @@ pub fn render_all(
         .collect();
     outputs.extend(articles?);
     for taxonomy in &site.taxonomies {
-        outputs.push(taxonomy_index(
-            taxonomy,
-            templates,
-            common(format!("{}/", taxonomy.kind.path())),
-        )?);
-        let terms: Result<Vec<Output>> = taxonomy
+        let dir = format!("{}/", taxonomy.kind.path());
+        let terms: Vec<usize> = (0..taxonomy.terms.len()).collect();
+        for list in paginate(&dir, &terms, page_size * TERMS_PER_ROW_PAGE, &urls.root) {
+            let path = list.dir.clone();
+            outputs.push(taxonomy_index(taxonomy, templates, common(path), list)?);
+        }
+        let lists: Vec<(&Term, List)> = taxonomy
             .terms
-            .par_iter()
-            .map(|term| {
-                let path = format!("{}/{}/", taxonomy.kind.path(), term.slug);
-                term_page(site, taxonomy.kind, term, templates, common(path))
+            .iter()
+            .flat_map(|term| {
+                let dir = format!("{}/{}/", taxonomy.kind.path(), term.slug);
+                paginate(&dir, &term.articles, page_size, &urls.root)
+                    .into_iter()
+                    .map(move |list| (term, list))
             })
             .collect();
-        outputs.extend(terms?);
+        let pages: Result<Vec<Output>> = lists
+            .into_par_iter()
+            .map(|(term, list)| {
+                let path = list.dir.clone();
+                term_page(taxonomy.kind, term, templates, common(path), &rows, list)
+            })
+            .collect();
+        outputs.extend(pages?);
     }
     Ok(outputs)
+}
+
+/// A taxonomy index page lists this many times more terms than a list page
+/// lists articles (a term is one short line, an article a table row).
+const TERMS_PER_ROW_PAGE: usize = 4;
+
+/// Every article's table row, rendered with `row.html` and minified once, to
+/// be spliced into each list page it appears on.
+fn article_rows(site: &Site, templates: &Templates, root: &str) -> Result<Vec<String>> {
+    #[derive(Serialize)]
+    struct RowContext<'a> {
+        a: Row<'a>,
+        root: &'a str,
+    }
+    site.articles
+        .par_iter()
+        .map(|article| {
+            let context = RowContext {
+                a: Row::of(article),
+                root,
+            };
+            let html = page(templates, "row.html", "row.html", &context)?;
+            Ok(minify_fragment(&String::from_utf8_lossy(&html.bytes)))
+        })
+        .collect()
+}
+
+/// One page of a paginated list: which items it shows and how to reach the
+/// other pages.
+struct List {
+    /// The page's folder relative to the site root (`tasks/x/page/2/`).
+    dir: String,
+    items: Vec<usize>,
+    pagination: Pagination,
+}
+
+/// What a template needs to show "page 2 of 5" and links to every page.
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    /// 1-based positions of the first and last item shown, and the item count.
+    first: usize,
+    last: usize,
+    count: usize,
+    pages: Vec<PageLink>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    href: String,
+}
+
+/// Splits `items` into pages of `size`: the first at `dir`, the others at
+/// `dir/page/N/`. An empty list still has one page.
+fn paginate(dir: &str, items: &[usize], size: usize, root: &str) -> Vec<List> {
+    let total = items.len().div_ceil(size).max(1);
+    let dir_of = |n: usize| {
+        if n == 1 {
+            dir.to_string()
+        } else {
+            format!("{dir}page/{n}/")
+        }
+    };
+    let pages: Vec<PageLink> = (1..=total)
+        .map(|number| PageLink {
+            number,
+            href: format!("{root}{}", dir_of(number)),
+        })
+        .collect();
+    (1..=total)
+        .map(|n| {
+            let start = (n - 1) * size;
+            let shown = &items[start.min(items.len())..(start + size).min(items.len())];
+            List {
+                dir: dir_of(n),
+                items: shown.to_vec(),
+                pagination: Pagination {
+                    current: n,
+                    total,
+                    first: start + 1,
+                    last: start + shown.len(),
+                    count: items.len(),
+                    pages: pages
+                        .iter()
+                        .map(|p| PageLink {
+                            number: p.number,
+                            href: p.href.clone(),
+                        })
+                        .collect(),
+                    previous: (n > 1).then(|| pages[n - 2].href.clone()),
+                    next: (n < total).then(|| pages[n].href.clone()),
+                },
+            }
+        })
+        .collect()
+}
+
+/// The rows of `items`, joined, for [`Output::splice`].
+fn joined_rows(rows: &[String], items: &[usize]) -> String {
+    items.iter().map(|&i| rows[i].as_str()).collect()
 }
 
 /// A page's context: the common part flattened next to the page's own fields.
@@ -215,19 +338,31 @@ fn index_path(dir: &str) -> String {
 struct HomePage<'a> {
     intro_html: &'a str,
     stats: &'a Stats,
-    articles: Vec<Row<'a>>,
+    /// The rows marker; the rows themselves are spliced in after minifying.
+    rows: &'static str,
+    pagination: Pagination,
 }
 
-fn home(site: &Site, templates: &Templates, common: Common) -> Result<Output> {
+fn home(
+    site: &Site,
+    templates: &Templates,
+    common: Common,
+    rows: &[String],
+    list: List,
+) -> Result<Output> {
+    let path = index_path(&common.path);
     let context = PageContext {
         common,
         page: HomePage {
             intro_html: &site.intro_html,
             stats: &site.stats,
-            articles: site.articles.iter().map(Row::of).collect(),
+            rows: ROWS_MARKER,
+            pagination: list.pagination,
         },
     };
-    page(templates, "index.html", "index.html", &context)
+    let mut output = page(templates, "index.html", &path, &context)?;
+    output.splice = Some(joined_rows(rows, &list.items));
+    Ok(output)
 }
 
 /// The search page: the form and an empty result table, filled in the browser.
@@ -267,15 +402,26 @@ fn article(site: &Site, i: usize, templates: &Templates, common: Common) -> Resu
 struct TaxonomyPage<'a> {
     taxonomy: TaxonomyInfo,
     terms: Vec<TermSummary<'a>>,
+    pagination: Pagination,
 }
 
-fn taxonomy_index(taxonomy: &Taxonomy, templates: &Templates, common: Common) -> Result<Output> {
+fn taxonomy_index(
+    taxonomy: &Taxonomy,
+    templates: &Templates,
+    common: Common,
+    list: List,
+) -> Result<Output> {
     let path = index_path(&common.path);
     let context = PageContext {
         common,
         page: TaxonomyPage {
             taxonomy: TaxonomyInfo::of(taxonomy.kind),
-            terms: taxonomy.terms.iter().map(TermSummary::of).collect(),
+            terms: list
+                .items
+                .iter()
+                .map(|&i| TermSummary::of(&taxonomy.terms[i]))
+                .collect(),
+            pagination: list.pagination,
         },
     };
     page(templates, "taxonomy.html", &path, &context)
@@ -285,15 +431,18 @@ fn taxonomy_index(taxonomy: &Taxonomy, templates: &Templates, common: Common) ->
 struct TermPage<'a> {
     taxonomy: TaxonomyInfo,
     term: TermSummary<'a>,
-    articles: Vec<Row<'a>>,
+    /// The rows marker; the rows themselves are spliced in after minifying.
+    rows: &'static str,
+    pagination: Pagination,
 }
 
 fn term_page(
-    site: &Site,
     kind: TaxonomyKind,
     term: &Term,
     templates: &Templates,
     common: Common,
+    rows: &[String],
+    list: List,
 ) -> Result<Output> {
     let path = index_path(&common.path);
     let context = PageContext {
@@ -301,12 +450,11 @@ fn term_page(
         page: TermPage {
             taxonomy: TaxonomyInfo::of(kind),
             term: TermSummary::of(term),
-            articles: term
-                .articles
-                .iter()
-                .map(|&i| Row::of(&site.articles[i]))
-                .collect(),
+            rows: ROWS_MARKER,
+            pagination: list.pagination,
         },
     };
-    page(templates, "term.html", &path, &context)
+    let mut output = page(templates, "term.html", &path, &context)?;
+    output.splice = Some(joined_rows(rows, &list.items));
+    Ok(output)
 }

@@ -64,15 +64,21 @@ impl Built {
 
 /// Builds `data` into a fresh temporary folder.
 pub fn build(data: &Path, base_url: Option<&str>) -> Built {
+    build_with(data, |options| {
+        options.base_url = base_url.map(str::to_string);
+    })
+}
+
+/// Builds `data` into a fresh temporary folder with options set by `adjust`.
+pub fn build_with(data: &Path, adjust: impl FnOnce(&mut dl4m::Options)) -> Built {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("site");
-    let options = dl4m::Options {
+    let mut options = dl4m::Options {
         data: Some(data.to_path_buf()),
         out: out.clone(),
-        base_url: base_url.map(str::to_string),
-        templates: None,
-        static_dir: None,
+        ..dl4m::Options::default()
     };
+    adjust(&mut options);
     let checked = dl4m::build(&options).expect("build succeeds");
     let files = read_tree(&out);
     Built {
@@ -299,4 +305,16 @@ pub fn elements_and_attributes(html: &str) -> (Vec<String>, Vec<String>) {
         }
     }
     (tags, attrs)
+}
+
+/// The article slugs of a list page's table rows, in order.
+pub fn row_slugs(html: &str) -> Vec<String> {
+    html.split("<tr data-slug=")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.trim_start_matches('"');
+            rest.find(['"', '>', ' '])
+                .map(|end| rest[..end].to_string())
+        })
+        .collect()
 }
