@@ -11,6 +11,7 @@ use crate::load::bibtex::Name;
 use crate::model::{Article, Detail, Link, Person, Site, Stats, Taxonomy, TaxonomyKind, TermRef};
 use crate::text;
 use join::{Draft, Facet};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// How many related articles an article page shows.
@@ -189,13 +190,14 @@ fn person(name: &Name) -> Person {
 /// Sorts articles newest first (then by title); returns, for each article in
 /// data order, its position in the sorted list.
 fn sort_newest_first(articles: &mut Vec<Article>) -> Vec<usize> {
+    let title_keys: Vec<String> = articles.iter().map(|a| text::match_key(&a.title)).collect();
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&articles[a], &articles[b]);
         y.year
             .unwrap_or(i32::MIN)
             .cmp(&x.year.unwrap_or(i32::MIN))
-            .then_with(|| text::match_key(&x.title).cmp(&text::match_key(&y.title)))
+            .then_with(|| title_keys[a].cmp(&title_keys[b]))
             .then_with(|| x.slug.cmp(&y.slug))
     });
     let mut position = vec![0; articles.len()];
@@ -295,6 +297,10 @@ fn authors(articles: &mut [Article], data_order: &[usize]) -> Taxonomy {
 
 /// Fills each article's related list: most shared tasks and datasets first,
 /// then site order.
+///
+/// Scores are counted in a dense per-thread array (a term can hold thousands
+/// of articles) and only the best few are kept, so this stays linear in the
+/// number of (article, term, co-member) triples.
 fn link_related(articles: &mut [Article], taxonomies: &[Taxonomy]) {
     let mut members: HashMap<(TaxonomyKind, &str), &[usize]> = HashMap::new();
     for t in taxonomies {
@@ -304,35 +310,52 @@ fn link_related(articles: &mut [Article], taxonomies: &[Taxonomy]) {
             }
         }
     }
+    let count = articles.len();
     let related: Vec<Vec<usize>> = articles
-        .iter()
+        .par_iter()
         .enumerate()
-        .map(|(i, a)| {
-            let mut score: HashMap<usize, usize> = HashMap::new();
-            let terms = a
-                .tasks
-                .iter()
-                .map(|t| (TaxonomyKind::Tasks, t))
-                .chain(a.datasets.iter().map(|t| (TaxonomyKind::Datasets, t)));
-            for (kind, term) in terms {
-                for &j in members
-                    .get(&(kind, term.slug.as_str()))
-                    .copied()
-                    .unwrap_or(&[])
-                {
-                    if j != i {
-                        *score.entry(j).or_default() += 1;
+        .map_init(
+            || (vec![0u16; count], Vec::new()),
+            |(score, touched), (i, a)| {
+                let terms = a
+                    .tasks
+                    .iter()
+                    .map(|t| (TaxonomyKind::Tasks, t))
+                    .chain(a.datasets.iter().map(|t| (TaxonomyKind::Datasets, t)));
+                for (kind, term) in terms {
+                    let shared = members.get(&(kind, term.slug.as_str())).copied();
+                    for &j in shared.unwrap_or(&[]) {
+                        if j != i {
+                            if score[j] == 0 {
+                                touched.push(j);
+                            }
+                            score[j] = score[j].saturating_add(1);
+                        }
                     }
                 }
-            }
-            let mut ranked: Vec<(usize, usize)> = score.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.into_iter().take(RELATED).map(|(j, _)| j).collect()
-        })
+                let best = best_related(score, touched);
+                for &j in touched.iter() {
+                    score[j] = 0;
+                }
+                touched.clear();
+                best
+            },
+        )
         .collect();
     for (article, related) in articles.iter_mut().zip(related) {
         article.related = related;
     }
+}
+
+/// The [`RELATED`] touched articles with the highest score, ties in site order.
+fn best_related(score: &[u16], touched: &mut [usize]) -> Vec<usize> {
+    let order = |a: &usize, b: &usize| score[*b].cmp(&score[*a]).then(a.cmp(b));
+    if touched.len() > RELATED {
+        touched.select_nth_unstable_by(RELATED, order);
+    }
+    let mut best = touched[..touched.len().min(RELATED)].to_vec();
+    best.sort_by(order);
+    best
 }
 
 fn stats(articles: &[Article], taxonomies: &[Taxonomy]) -> Stats {
