@@ -40,6 +40,8 @@ pub struct Options {
     pub static_dir: Option<PathBuf>,
     /// Articles per page of the home page and of each term page.
     pub page_size: usize,
+    /// Called with the name of each stage as it starts (for a progress display).
+    pub on_stage: Option<fn(&'static str)>,
 }
 
 /// Articles per list page unless told otherwise: the upstream list (about 170
@@ -55,6 +57,7 @@ impl Default for Options {
             templates: None,
             static_dir: None,
             page_size: DEFAULT_PAGE_SIZE,
+            on_stage: None,
         }
     }
 }
@@ -75,11 +78,16 @@ pub struct Checked {
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
     pub stages: Vec<(&'static str, Duration)>,
+    /// Told of each stage as it starts.
+    on_stage: Option<fn(&'static str)>,
 }
 
 impl Timings {
     /// Runs `f` as the stage `name` and records its wall time.
     pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        if let Some(on_stage) = self.on_stage {
+            on_stage(name);
+        }
         let started = Instant::now();
         let result = f();
         self.stages.push((name, started.elapsed()));
@@ -124,7 +132,10 @@ impl Checked {
 
 /// Loads and indexes the data without writing anything.
 pub fn check(options: &Options) -> Result<Checked> {
-    let mut timings = Timings::default();
+    let mut timings = Timings {
+        on_stage: options.on_stage,
+        ..Timings::default()
+    };
     let mut diagnostics = Diagnostics::default();
     let mut input = timings.time("load", || -> Result<load::Input> {
         let files = match &options.data {

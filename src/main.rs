@@ -134,8 +134,11 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
                 templates,
                 static_dir: static_dir.or_else(|| existing(PathBuf::from("static"))),
                 page_size,
+                on_stage: progress::start().then_some(progress::stage as fn(&'static str)),
             };
-            let built = dl4m::build(&options)?;
+            let built = dl4m::build(&options);
+            progress::finish();
+            let built = built?;
             print_human(&built, paint);
             eprintln!(
                 "built {} into {}",
@@ -217,5 +220,50 @@ fn exit_code(checked: &Checked, strict: bool) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// A spinner with the current stage on stderr, for builds that take more than
+/// a second on a terminal; nothing at all otherwise.
+mod progress {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    use std::sync::OnceLock;
+    use std::time::Duration;
+
+    static BAR: OnceLock<ProgressBar> = OnceLock::new();
+
+    /// Prepares the spinner when stderr is a terminal; it shows after a second.
+    pub fn start() -> bool {
+        if !std::io::stderr().is_terminal() {
+            return false;
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(1));
+            if !shown.is_finished() {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(Duration::from_millis(120));
+            }
+        });
+        BAR.set(bar).is_ok()
+    }
+
+    /// Shows the stage that has just started.
+    pub fn stage(name: &'static str) {
+        if let Some(bar) = BAR.get() {
+            bar.set_message(format!("{name}…"));
+        }
+    }
+
+    /// Removes the spinner before the summary is printed.
+    pub fn finish() {
+        if let Some(bar) = BAR.get() {
+            bar.finish_and_clear();
+        }
     }
 }
