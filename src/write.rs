@@ -1,13 +1,19 @@
-//! Stage 4, `write`: minify, confine paths to the output folder, and swap the
-//! new site in atomically.
+//! Stage 4, `write`: minify, confine paths to the output folder, and put the
+//! new site in place without ever leaving a half-written one.
 //!
-//! The site is written to a hidden sibling folder first; only when every file
-//! is written is the old site moved aside and the new one renamed into place,
-//! so a failed build leaves the previous site exactly as it was.
+//! A first build is written to a hidden sibling folder and renamed into place.
+//! Later builds update the previous site: changed files are written under
+//! temporary names beside the old ones and renamed over them only once all
+//! are written, then files that are gone from the site are removed. The
+//! marker file doubles as a manifest (hash and length of every file), so
+//! unchanged files are not touched: deleting and recreating the thousands of
+//! folders of a large site costs more than rendering it.
 
 use crate::render::{Output, ROWS_MARKER};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::Hasher;
 use std::path::{Component, Path, PathBuf};
 
 /// The file that marks a folder as a site written by this program.
@@ -120,8 +126,24 @@ fn splice(page: &[u8], rows: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Writes every output into `out`, replacing the previous site atomically.
+/// Writes every output into `out`, replacing the previous site.
+///
+/// A first build writes a hidden sibling folder and renames it into place.
+/// Later builds update the previous site in place: every changed file is
+/// first written next to its old version under a temporary name, and only
+/// when all of them are written are they renamed over the old ones; then the
+/// files the new site no longer has are removed. A failure while writing (a
+/// full disk) removes the temporary files and leaves the previous site as it
+/// was, and files that did not change are not touched at all, since deleting
+/// and recreating thousands of folders costs more than rendering them.
 pub fn write_site(outputs: &[Output], out: &Path) -> Result<()> {
+    let paths: Vec<PathBuf> = outputs
+        .iter()
+        .map(|o| confined(&o.path))
+        .collect::<Result<_>>()?;
+    if out.join(MARKER).is_file() {
+        return update_in_place(outputs, &paths, out);
+    }
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -133,57 +155,166 @@ pub fn write_site(outputs: &[Output], out: &Path) -> Result<()> {
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
     let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let result = write_all(outputs, &staging);
-    if let Err(err) = result {
+    if let Err(err) = write_fresh(outputs, &paths, &staging) {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(err);
     }
     if out.exists() {
-        std::fs::rename(out, &retired)
-            .with_context(|| format!("cannot move the old site {} aside", out.display()))?;
+        // An empty folder (check_out_dir refuses anything else without a marker).
+        std::fs::remove_dir(out).with_context(|| format!("cannot replace {}", out.display()))?;
     }
-    if let Err(err) = std::fs::rename(&staging, out) {
-        let _ = std::fs::rename(&retired, out);
+    std::fs::rename(&staging, out).with_context(|| {
         let _ = std::fs::remove_dir_all(&staging);
-        return Err(err)
-            .with_context(|| format!("cannot move the new site into {}", out.display()));
-    }
-    if retired.exists() {
-        std::fs::remove_dir_all(&retired)
-            .with_context(|| format!("cannot remove the old site {}", retired.display()))?;
-    }
-    Ok(())
+        format!("cannot move the new site into {}", out.display())
+    })
 }
 
-fn write_all(outputs: &[Output], dir: &Path) -> Result<()> {
+/// Writes a whole site into the new folder `dir`.
+fn write_fresh(outputs: &[Output], paths: &[PathBuf], dir: &Path) -> Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(
-        dir.join(MARKER),
-        "This folder is written by dl4m; it is replaced on every build.\n",
-    )
-    .with_context(|| format!("cannot write into {}", dir.display()))?;
-    let paths: Vec<PathBuf> = outputs
-        .iter()
-        .map(|o| confined(&o.path).map(|p| dir.join(p)))
-        .collect::<Result<_>>()?;
-    let mut folders: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
-    folders.sort();
-    folders.dedup();
-    for folder in folders {
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
-    }
+    create_folders(paths, dir)?;
     outputs
         .par_iter()
         .zip(paths.par_iter())
-        .try_for_each(|(o, path)| {
-            std::fs::write(path, &o.bytes)
-                .with_context(|| format!("cannot write {}", path.display()))
-        })
+        .try_for_each(|(o, relative)| write_file(&dir.join(relative), &o.bytes))?;
+    write_file(&dir.join(MARKER), Manifest::render(outputs).as_bytes())
+}
+
+/// Updates the previous site in `out` to `outputs`; see [`write_site`].
+fn update_in_place(outputs: &[Output], paths: &[PathBuf], out: &Path) -> Result<()> {
+    let previous = Manifest::read(out);
+    let changed: Vec<(&Output, PathBuf)> = outputs
+        .iter()
+        .zip(paths)
+        .filter(|(o, relative)| !previous.unchanged(o) || !out.join(relative).is_file())
+        .map(|(o, relative)| (o, out.join(relative)))
+        .collect();
+    let temporary = |path: &Path| {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".dl4m-new-{}", std::process::id()));
+        path.with_file_name(name)
+    };
+    let written = create_folders(paths, out).and_then(|()| {
+        changed
+            .par_iter()
+            .try_for_each(|(o, path)| write_file(&temporary(path), &o.bytes))
+    });
+    if let Err(err) = written {
+        for (_, path) in &changed {
+            let _ = std::fs::remove_file(temporary(path));
+        }
+        return Err(err);
+    }
+    changed.par_iter().try_for_each(|(_, path)| {
+        std::fs::rename(temporary(path), path)
+            .with_context(|| format!("cannot move the new {} into place", path.display()))
+    })?;
+    let manifest = out.join(MARKER);
+    write_file(&temporary(&manifest), Manifest::render(outputs).as_bytes())?;
+    std::fs::rename(temporary(&manifest), &manifest)
+        .with_context(|| format!("cannot update {}", manifest.display()))?;
+    remove_stale(&previous, outputs, out);
+    Ok(())
+}
+
+/// Removes the files of the previous site that the new one does not have,
+/// and the folders that leaves empty. Files the manifest does not list are
+/// someone else's and stay.
+fn remove_stale(previous: &Manifest, outputs: &[Output], out: &Path) {
+    let current: std::collections::HashSet<&str> =
+        outputs.iter().map(|o| o.path.as_str()).collect();
+    let mut stale: Vec<&String> = previous
+        .files
+        .keys()
+        .filter(|p| !current.contains(p.as_str()))
+        .collect();
+    stale.sort();
+    for path in stale {
+        let Ok(relative) = confined(path) else {
+            continue;
+        };
+        let _ = std::fs::remove_file(out.join(&relative));
+        let mut folder = relative.parent();
+        while let Some(f) = folder.filter(|f| !f.as_os_str().is_empty()) {
+            if std::fs::remove_dir(out.join(f)).is_err() {
+                break;
+            }
+            folder = f.parent();
+        }
+    }
+}
+
+fn create_folders(paths: &[PathBuf], dir: &Path) -> Result<()> {
+    let mut folders: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| p.parent().map(|f| dir.join(f)))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    folders.iter().try_for_each(|folder| {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))
+    })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// What the marker file of a site records: per file, a hash of its bytes and
+/// its length, so the next build can tell which files did not change.
+#[derive(Debug, Default)]
+struct Manifest {
+    files: HashMap<String, (u64, usize)>,
+}
+
+const MANIFEST_HEADER: &str =
+    "This folder is written by dl4m; it is replaced on every build.\n# hash length path\n";
+
+impl Manifest {
+    /// The manifest of the site in `out`, or an empty one.
+    fn read(out: &Path) -> Manifest {
+        let text = std::fs::read_to_string(out.join(MARKER)).unwrap_or_default();
+        let files = text
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.splitn(3, ' ');
+                let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+                let len = parts.next()?.parse().ok()?;
+                Some((parts.next()?.to_string(), (hash, len)))
+            })
+            .collect();
+        Manifest { files }
+    }
+
+    fn render(outputs: &[Output]) -> String {
+        let mut lines: Vec<String> = outputs
+            .iter()
+            .map(|o| {
+                format!(
+                    "{:016x} {} {}",
+                    content_hash(&o.bytes),
+                    o.bytes.len(),
+                    o.path
+                )
+            })
+            .collect();
+        lines.sort();
+        format!("{MANIFEST_HEADER}{}\n", lines.join("\n"))
+    }
+
+    fn unchanged(&self, output: &Output) -> bool {
+        self.files.get(&output.path) == Some(&(content_hash(&output.bytes), output.bytes.len()))
+    }
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
 }
 
 #[cfg(test)]
@@ -217,6 +348,75 @@ mod tests {
         );
         let leftovers = std::fs::read_dir(tmp.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no staging folder is left behind");
+    }
+
+    #[test]
+    fn a_write_that_fails_halfway_leaves_the_old_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        write_site(&[Output::new("a/index.html", "old")], &out).unwrap();
+        // `a/index.html/x` cannot be written: `a/index.html` is a file.
+        let err = write_site(
+            &[
+                Output::new("a/index.html", "new"),
+                Output::new("a/index.html/x", "x"),
+            ],
+            &out,
+        );
+        assert!(err.is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "old"
+        );
+        let names: Vec<String> = std::fs::read_dir(out.join("a"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["index.html"], "no temporary file is left");
+    }
+
+    #[test]
+    fn a_rebuild_touches_only_what_changed() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let site = |page: &str| {
+            vec![
+                Output::new("index.html", "home"),
+                Output::new("a/index.html", page),
+            ]
+        };
+        write_site(&site("one"), &out).unwrap();
+        let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+        let (home, page) = (inode("index.html"), inode("a/index.html"));
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        write_site(&site("two"), &out).unwrap();
+        assert_eq!(
+            inode("index.html"),
+            home,
+            "the unchanged page is not rewritten"
+        );
+        assert_ne!(inode("a/index.html"), page, "the changed page is replaced");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "two"
+        );
+        let manifest = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        assert!(manifest.contains(" 3 a/index.html"), "{manifest}");
+        write_site(&[Output::new("index.html", "home")], &out).unwrap();
+        assert!(
+            !out.join("a").exists(),
+            "a page the site no longer has is removed"
+        );
+        assert!(
+            out.join("notes.txt").exists(),
+            "files dl4m did not write stay"
+        );
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|n| n.contains("dl4m-new")), "{names:?}");
     }
 
     #[test]
