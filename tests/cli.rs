@@ -22,15 +22,21 @@ fn write(dir: &Path, name: &str, text: &str) {
 const GOOD_BIB: &str =
     "@article{good2020, title = {A Good Article}, author = {Doe, Jane}, year = 2020}\n";
 
-#[test]
-fn check_reports_broken_entries_as_json_with_file_and_line() {
+/// A folder whose `data/list.bib` has one good entry and, on line 3, one with
+/// a missing comma.
+fn with_a_broken_entry() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
     write(
-        &data,
+        &tmp.path().join("data"),
         "list.bib",
         &format!("{GOOD_BIB}\n@article{{broken, title = {{Oops}} year = 2020}}\n"),
     );
+    tmp
+}
+
+#[test]
+fn check_reports_broken_entries_as_json_with_file_and_line() {
+    let tmp = with_a_broken_entry();
     let out = dl4m(tmp.path(), &["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "errors give exit code 1");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
@@ -48,13 +54,7 @@ fn check_reports_broken_entries_as_json_with_file_and_line() {
 
 #[test]
 fn human_diagnostics_quote_the_line_and_sum_up_each_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    write(
-        &data,
-        "list.bib",
-        &format!("{GOOD_BIB}\n@article{{broken, title = {{Oops}} year = 2020}}\n"),
-    );
+    let tmp = with_a_broken_entry();
     let out = dl4m(tmp.path(), &["check"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
