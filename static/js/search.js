@@ -262,7 +262,9 @@ class TableView {
     this.onMore = () => {};
     this.more = element('button', { type: 'button', className: 'button-quiet more-results', hidden: true, dataset: { more: '' } });
     this.more.addEventListener('click', (event) => this.onMore(event));
-    table.closest('.table-scroll')?.after(this.more);
+    this.empty = element('p', { className: 'no-results', hidden: true },
+      'No article matches. Try fewer or shorter words, or remove a filter.');
+    table.closest('.table-scroll')?.after(this.empty, this.more);
   }
 
   /** Shows the first rows of `found`; returns how many rows are shown. */
@@ -275,6 +277,7 @@ class TableView {
     if (!keepRows) this.tbody.replaceChildren(...rows);
     setText(this.caption, query.length ? 'Matching articles, best match first'
       : results.length < found.total ? 'Matching articles, newest first' : this.captionText);
+    this.empty.hidden = results.length > 0;
     const left = results.length - shown.length;
     this.more.hidden = left <= 0;
     setText(this.more, left > BATCH ? `Show ${BATCH} more (${left} not shown)` : `Show the other ${left}`);
