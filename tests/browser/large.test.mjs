@@ -70,11 +70,21 @@ describe('long result lists (large synthetic site)', { skip: skipUnless('large')
 
   it('the term page and the filtered home page agree for a long list', TIMEOUT, async () => {
     const term = 'genre-classification';
-    await page.goto(`/tasks/${term}/`);
-    const listed = await page.$$eval('table.articles tbody tr a.title', (as) =>
-      as.map((a) => new URL(a.href).pathname.replace(/^\/articles\/|\/$/g, '')),
-    );
+    // The term page is paginated (250 articles a page): follow "Next" to the end.
+    const listed = [];
+    let next = `/tasks/${term}/`;
+    let pages = 0;
+    while (next) {
+      await page.goto(next);
+      pages += 1;
+      listed.push(...await page.$$eval('table.articles tbody tr a.title', (as) =>
+        as.map((a) => new URL(a.href).pathname.replace(/^\/articles\/|\/$/g, '')),
+      ));
+      next = await page.$eval('a[rel=next]', (a) => new URL(a.href).pathname).catch(() => null);
+    }
     assert.ok(listed.length > 300);
+    assert.equal(pages, Math.ceil(listed.length / 250), 'one page per 250 articles');
+    assert.equal(new Set(listed).size, listed.length, 'no article on two pages');
     const href = await page.$eval('a[data-filter-link]', (a) => a.href);
     await openReady(page, href);
     await waitForCount(page, listed.length);
