@@ -6,6 +6,8 @@
 // stay plain lists of links; nothing here is needed to reach an article.
 
 const BATCH = 250;
+// Rows drawn in the same frame as a keystroke; the rest of the batch follows.
+const FIRST_ROWS = 25;
 
 document.addEventListener('keydown', focusSearchOnSlash);
 
@@ -92,17 +94,23 @@ class Finder {
     this.update(event, { history });
   }
 
+  // Shows the results of the current state. The first rows and the counts
+  // are drawn at once; the rest of the batch, the status line, the address
+  // and the `dl4m:results` event (`ms`: input to first rows) follow after
+  // the next frame, so typing never waits for hundreds of rows.
   update(event, { history = null, keepRows = false, more = false } = {}) {
     const started = event ? event.timeStamp : performance.now();
     const found = this.index.search(this.state);
-    const shown = this.view.show(found, { keepRows, more });
     this.facetControls.count(found);
-    this.setStatus(`${found.results.length} of ${found.total} articles`);
-    if (history) this.writeUrl(history);
-    const ms = performance.now() - started;
-    document.dispatchEvent(new CustomEvent('dl4m:results', {
-      detail: { count: found.results.length, total: found.total, shown, ms },
-    }));
+    let ms = null;
+    this.view.show(found, { keepRows, more }, (shown) => {
+      this.setStatus(`${found.results.length} of ${found.total} articles`);
+      if (history) this.writeUrl(history);
+      document.dispatchEvent(new CustomEvent('dl4m:results', {
+        detail: { count: found.results.length, total: found.total, shown, ms: ms ?? performance.now() - started },
+      }));
+    });
+    ms = performance.now() - started;
   }
 
   setStatus(text) {
@@ -259,6 +267,7 @@ class TableView {
     this.matchRanges = matchRanges;
     this.rows = new Map([...this.tbody.rows].map((row) => [row.dataset.slug, row]));
     this.limit = BATCH;
+    this.generation = 0;
     this.onMore = () => {};
     this.more = element('button', { type: 'button', className: 'button-quiet more-results', hidden: true, dataset: { more: '' } });
     this.more.addEventListener('click', (event) => this.onMore(event));
@@ -268,20 +277,34 @@ class TableView {
   }
 
   /** Shows the first rows of `found`; returns how many rows are shown. */
-  show(found, { keepRows = false, more = false }) {
+  /**
+   * Shows the first rows of `found` now and the rest of the batch after the
+   * next frame, then calls `done` with the number of rows shown. A newer call
+   * cancels what an older one had left to add.
+   */
+  show(found, { keepRows = false, more = false }, done) {
     const { results, query } = found;
-    this.limit = more ? this.limit + BATCH : keepRows ? Math.max(BATCH, this.tbody.rows.length) : BATCH;
+    const previous = this.tbody.rows.length;
+    this.limit = more ? this.limit + BATCH : keepRows ? Math.max(BATCH, previous) : BATCH;
     const shown = results.slice(0, this.limit);
     const key = query.join(' ');
-    const rows = Array.from(shown, (i) => this.row(i, query, key));
-    if (!keepRows) this.tbody.replaceChildren(...rows);
+    const rowsOf = (from, to) => Array.from(shown.subarray(from, to), (i) => this.row(i, query, key));
+    const first = more ? shown.length : Math.min(FIRST_ROWS, shown.length);
+    if (!keepRows) this.tbody.replaceChildren(...rowsOf(0, first));
+    const pending = ++this.generation;
+    const finish = () => {
+      if (pending !== this.generation) return;
+      if (!keepRows && first < shown.length) this.tbody.append(...rowsOf(first, shown.length));
+      done(shown.length);
+    };
+    if (keepRows || first === shown.length) finish();
+    else requestAnimationFrame(() => setTimeout(finish, 0));
     setText(this.caption, query.length ? 'Matching articles, best match first'
       : results.length < found.total ? 'Matching articles, newest first' : this.captionText);
     this.empty.hidden = results.length > 0;
     const left = results.length - shown.length;
     this.more.hidden = left <= 0;
     setText(this.more, left > BATCH ? `Show ${BATCH} more (${left} not shown)` : `Show the other ${left}`);
-    return shown.length;
   }
 
   // The table row of article `i`, with the query words marked.
