@@ -7,9 +7,9 @@
 //! with LaTeX accents decoded to Unicode and braces removed.
 
 use crate::diag::{Diagnostics, Source};
-use crate::load::line_col;
+use crate::load::{Lines, printable};
 use biblatex::{Bibliography, ChunksExt, RawBibliography, RawChunk};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A person's name split into its BibTeX parts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -203,20 +203,24 @@ fn parts(field: &[biblatex::Spanned<RawChunk>]) -> Vec<Part> {
 /// Parses every entry of a BibTeX file; broken entries become errors.
 pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<BibEntry> {
     let (chunks, strays) = split(text);
+    let lines = Lines::new(text);
     for stray in &strays {
-        let at = source_at(file, text, stray.start);
+        let at = source_at(file, &lines, stray.start);
         diags
             .warning(
                 &at,
-                format!("stray `{}` between entries is ignored", stray.text),
+                format!(
+                    "stray `{}` between entries is ignored",
+                    printable(&stray.text)
+                ),
             )
             .hint("delete it; text outside `@type{…}` entries is not part of any entry");
     }
-    let mut macros: HashMap<String, Macro> = HashMap::new();
+    let mut macros = Macros::default();
     let mut entries = Vec::new();
     for chunk in &chunks {
         let body = &text[chunk.start..chunk.end];
-        let at = source_at(file, text, chunk.start);
+        let at = source_at(file, &lines, chunk.start);
         match chunk.kind.as_str() {
             "comment" | "preamble" => {}
             "string" => read_macro(body, &at, chunk, &mut macros, diags),
@@ -227,7 +231,7 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<BibEntry> {
                     .hint("balance the braces of this entry; it is left out of the site");
             }
             _ => {
-                if let Some(entry) = parse_entry(file, text, chunk, &macros, diags) {
+                if let Some(entry) = parse_entry(file, &lines, chunk, &mut macros, diags) {
                     entries.push(entry);
                 }
             }
@@ -263,7 +267,7 @@ fn read_macro(
     body: &str,
     at: &Source,
     chunk: &Chunk,
-    macros: &mut HashMap<String, Macro>,
+    macros: &mut Macros,
     diags: &mut Diagnostics,
 ) {
     if !chunk.terminated {
@@ -275,8 +279,7 @@ fn read_macro(
     match RawBibliography::parse(&braced(body)) {
         Ok(raw) => {
             for pair in raw.abbreviations {
-                let parts = parts(&pair.value.v);
-                macros.insert(pair.key.v.to_ascii_lowercase(), Macro { parts });
+                macros.insert(pair.key.v, parts(&pair.value.v));
             }
         }
         Err(err) => {
@@ -290,51 +293,275 @@ fn read_macro(
     }
 }
 
-/// `@string` definitions for the macros an entry uses, spelled as the entry
-/// spells them (BibTeX ignores case, the parser does not); undefined ones are
-/// defined as their own name and returned.
-fn prelude(used: &[String], macros: &HashMap<String, Macro>) -> (String, Vec<String>) {
-    let mut out = String::new();
-    let mut done = Vec::new();
-    let mut missing = Vec::new();
-    for name in used {
-        define(name, macros, &mut done, &mut missing, &mut out);
-    }
-    (out, missing)
+/// How deep `@string` macros may refer to one another. The parser resolves
+/// them recursively, so without a bound a long chain overflows its stack.
+const MAX_MACRO_DEPTH: usize = 32;
+
+/// How long (in bytes of text) the macros of one entry may expand to: macros
+/// that each use the previous one twice double at every step.
+const MAX_MACRO_EXPANSION: usize = 1 << 20;
+
+/// The `@string` macros read so far, and what is known about expanding them.
+#[derive(Default)]
+struct Macros {
+    /// Lowercase name → value.
+    defined: HashMap<String, Macro>,
+    /// Lowercase name → its expansion, or why it cannot be expanded; cleared
+    /// whenever a macro is (re)defined.
+    measured: HashMap<String, Result<Expansion, Unusable>>,
 }
 
-fn define(
-    name: &str,
-    macros: &HashMap<String, Macro>,
-    done: &mut Vec<String>,
-    missing: &mut Vec<String>,
-    out: &mut String,
-) {
-    if done.iter().any(|d| d == name) {
-        return;
+/// The size of a macro once every macro it uses is substituted.
+#[derive(Debug, Clone, Copy, Default)]
+struct Expansion {
+    /// Bytes of text plus one per part.
+    size: usize,
+    /// The longest chain of macros using macros, this one included.
+    height: usize,
+}
+
+/// Why a macro is shown as its name instead of its value.
+#[derive(Debug, Clone)]
+enum Unusable {
+    /// The macros, in order, of a chain that comes back to its first one.
+    Cycle(Vec<String>),
+    TooDeep,
+    TooLarge,
+}
+
+impl Unusable {
+    fn describe(&self, name: &str) -> (String, String) {
+        match self {
+            Unusable::Cycle(chain) => (
+                format!(
+                    "the @string `{name}` refers to itself ({}); it is shown as its name",
+                    chain.join(" → ")
+                ),
+                "define each @string from text and @strings defined before it".to_string(),
+            ),
+            Unusable::TooDeep => (
+                format!(
+                    "the @string `{name}` is built from more than {MAX_MACRO_DEPTH} levels of other @strings; it is shown as its name"
+                ),
+                "write its value out in full".to_string(),
+            ),
+            Unusable::TooLarge => (
+                format!(
+                    "the @strings of this entry expand to more than {} MiB of text; `{name}` is shown as its name",
+                    MAX_MACRO_EXPANSION >> 20
+                ),
+                "an @string that uses another one several times grows at every step; write the value out".to_string(),
+            ),
+        }
     }
-    done.push(name.to_string());
-    let value = match macros.get(&name.to_ascii_lowercase()) {
-        Some(m) => {
-            let mut value = Vec::new();
-            for part in &m.parts {
-                match part {
-                    Part::Text(text) => value.push(format!("{{{text}}}")),
-                    Part::Ref(other) => {
-                        define(other, macros, done, missing, out);
-                        value.push(other.clone());
+}
+
+impl Macros {
+    fn insert(&mut self, name: &str, parts: Vec<Part>) {
+        self.defined
+            .insert(name.to_ascii_lowercase(), Macro { parts });
+        self.measured.clear();
+    }
+
+    /// The expansion of macro `root`, found with an explicit stack (never
+    /// recursion, whatever the input) and remembered.
+    fn measure(&mut self, root: &str) -> Result<Expansion, Unusable> {
+        let root = root.to_ascii_lowercase();
+        if let Some(known) = self.measured.get(&root) {
+            return known.clone();
+        }
+        if !self.defined.contains_key(&root) {
+            return Ok(Expansion {
+                size: root.len() + 1,
+                height: 1,
+            });
+        }
+        // (macro, index of its next part, expansion so far)
+        let mut stack: Vec<(String, usize, Expansion)> = Vec::new();
+        let mut on_stack: HashSet<String> = HashSet::new();
+        let fresh = Expansion { size: 0, height: 1 };
+        on_stack.insert(root.clone());
+        stack.push((root.clone(), 0, fresh));
+        while let Some((name, next, acc)) = stack.last_mut() {
+            let parts = self
+                .defined
+                .get(name.as_str())
+                .map_or(&[][..], |m| &m.parts);
+            let Some(part) = parts.get(*next) else {
+                // Every part is measured: this macro is done.
+                let (name, _, mut done) = stack.pop().unwrap_or_default();
+                on_stack.remove(&name);
+                let result = if done.height > MAX_MACRO_DEPTH {
+                    Err(Unusable::TooDeep)
+                } else {
+                    Ok(done)
+                };
+                self.measured.insert(name, result.clone());
+                match (stack.last_mut(), result) {
+                    (Some((_, _, parent)), Ok(_)) => {
+                        parent.size = parent.size.saturating_add(done.size + 1);
+                        done.height += 1;
+                        parent.height = parent.height.max(done.height);
+                    }
+                    (Some(_), Err(why)) => {
+                        return self.fail(&mut stack, why);
+                    }
+                    (None, result) => return result,
+                }
+                continue;
+            };
+            *next += 1;
+            match part {
+                Part::Text(text) => acc.size = acc.size.saturating_add(text.len() + 1),
+                Part::Ref(other) => {
+                    let other = other.to_ascii_lowercase();
+                    if let Some(known) = self.measured.get(&other) {
+                        match known.clone() {
+                            Ok(e) => {
+                                acc.size = acc.size.saturating_add(e.size + 1);
+                                acc.height = acc.height.max(e.height + 1);
+                            }
+                            Err(why) => return self.fail(&mut stack, why),
+                        }
+                    } else if on_stack.contains(&other) {
+                        let from = stack.iter().position(|(n, _, _)| *n == other).unwrap_or(0);
+                        let mut chain: Vec<String> =
+                            stack[from..].iter().map(|(n, _, _)| n.clone()).collect();
+                        chain.push(other);
+                        return self.fail(&mut stack, Unusable::Cycle(chain));
+                    } else if self.defined.contains_key(&other) {
+                        on_stack.insert(other.clone());
+                        stack.push((other, 0, fresh));
+                        continue;
+                    } else {
+                        acc.size = acc.size.saturating_add(other.len() + 1);
                     }
                 }
             }
-            value.join(" # ")
+            if stack
+                .last()
+                .is_some_and(|(_, _, acc)| acc.size > MAX_MACRO_EXPANSION)
+            {
+                return self.fail(&mut stack, Unusable::TooLarge);
+            }
         }
-        None if is_month(&name.to_ascii_lowercase()) => return,
-        None => {
-            missing.push(name.to_string());
-            format!("{{{name}}}")
+        Ok(fresh)
+    }
+
+    /// Marks every macro on the stack as unusable: each of them uses the one
+    /// that failed.
+    fn fail(
+        &mut self,
+        stack: &mut Vec<(String, usize, Expansion)>,
+        why: Unusable,
+    ) -> Result<Expansion, Unusable> {
+        for (name, _, _) in stack.drain(..) {
+            self.measured.insert(name, Err(why.clone()));
         }
+        Err(why)
+    }
+}
+
+/// `@string` definitions for the macros an entry uses, spelled as the entry
+/// spells them (BibTeX ignores case, the parser does not). Undefined macros
+/// are defined as their own name and named in the second list; macros that
+/// cannot be expanded likewise, with the reason, in the third.
+fn prelude(used: &[String], macros: &mut Macros) -> (String, Vec<String>, Vec<(String, Unusable)>) {
+    let mut out = String::new();
+    let mut done = HashSet::new();
+    let mut missing = Vec::new();
+    let mut unusable = Vec::new();
+    let mut total = 0usize;
+    for name in used {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let lower = name.to_ascii_lowercase();
+        if !macros.defined.contains_key(&lower) {
+            if !is_month(&lower) {
+                missing.push(name.clone());
+                out.push_str(&format!("@string{{{name} = {{{name}}}}}\n"));
+            }
+            continue;
+        }
+        let measured = macros.measure(name).and_then(|e| {
+            total = total.saturating_add(e.size);
+            if total > MAX_MACRO_EXPANSION {
+                Err(Unusable::TooLarge)
+            } else {
+                Ok(e)
+            }
+        });
+        match measured {
+            Ok(_) => define(name, &macros.defined, &mut done, &mut missing, &mut out),
+            Err(why) => {
+                unusable.push((name.clone(), why));
+                out.push_str(&format!("@string{{{name} = {{{name}}}}}\n"));
+            }
+        }
+    }
+    (out, missing, unusable)
+}
+
+/// Writes `@string` definitions for `name` and the macros it uses, those
+/// first. Only called for macros [`Macros::measure`] accepted, so the
+/// recursion is at most [`MAX_MACRO_DEPTH`] deep.
+fn define(
+    name: &str,
+    macros: &HashMap<String, Macro>,
+    done: &mut HashSet<String>,
+    missing: &mut Vec<String>,
+    out: &mut String,
+) {
+    done.insert(name.to_string());
+    let Some(m) = macros.get(&name.to_ascii_lowercase()) else {
+        return;
     };
-    out.push_str(&format!("@string{{{name} = {value}}}\n"));
+    let mut value = Vec::new();
+    for part in &m.parts {
+        match part {
+            Part::Text(text) => value.push(delimited(text)),
+            Part::Ref(other) => {
+                let lower = other.to_ascii_lowercase();
+                if !done.contains(other.as_str()) {
+                    if macros.contains_key(&lower) {
+                        define(other, macros, done, missing, out);
+                    } else if !is_month(&lower) {
+                        done.insert(other.clone());
+                        missing.push(other.clone());
+                        out.push_str(&format!("@string{{{other} = {{{other}}}}}\n"));
+                    }
+                }
+                value.push(other.clone());
+            }
+        }
+    }
+    out.push_str(&format!("@string{{{name} = {}}}\n", value.join(" # ")));
+}
+
+/// A macro's text in the delimiters the parser will read back: braces, or
+/// quotes when its braces do not balance (a `"…"` value may hold `{`).
+fn delimited(text: &str) -> String {
+    let mut depth = 0usize;
+    let mut balanced = true;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '{' => depth += 1,
+            '}' if depth == 0 => balanced = false,
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    let escaped_end = text.len() - text.trim_end_matches('\\').len();
+    if balanced && depth == 0 && escaped_end % 2 == 0 {
+        format!("{{{text}}}")
+    } else {
+        format!("\"{text}\"")
+    }
 }
 
 fn is_month(name: &str) -> bool {
@@ -353,6 +580,16 @@ fn is_month(name: &str) -> bool {
             | "nov"
             | "dec"
     )
+}
+
+/// Fields that name other entries. They are resolved across the file by
+/// [`resolve_crossrefs`], never by the parser: it sees one entry at a time,
+/// and an entry naming itself (or an alias of itself) would send it into
+/// endless recursion.
+fn is_link_field(name: &str) -> bool {
+    ["crossref", "xdata", "ids"]
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(name))
 }
 
 /// What the raw parse of an entry gives, per field (lowercase name).
@@ -388,58 +625,96 @@ fn raw_view(body: &str) -> RawView {
 
 fn parse_entry(
     file: &str,
-    text: &str,
+    lines: &Lines,
     chunk: &Chunk,
-    macros: &HashMap<String, Macro>,
+    macros: &mut Macros,
     diags: &mut Diagnostics,
 ) -> Option<BibEntry> {
-    let at = source_at(file, text, chunk.start);
-    let body = braced(&repair_doubled_quotes(file, text, chunk, diags));
+    let at = source_at(file, lines, chunk.start);
+    let body = braced(&repair_doubled_quotes(file, lines, chunk, diags));
+    let key = guess_key(&body).to_string();
+    let key = key.as_str();
+    let body = comma_after_bare_key(&body);
     let body = body.as_str();
     let raw = raw_view(body);
-    let (prelude, missing) = prelude(&raw.used, macros);
+    let (prelude, missing, unusable) = prelude(&raw.used, macros);
     for name in &missing {
         diags
             .warning(
                 &at,
                 format!("`{name}` is not a defined @string; it is shown as written"),
             )
-            .key(guess_key(body))
+            .key(key)
             .hint(format!(
                 "define it with @string{{{name} = {{…}}}} or put the value in braces"
             ));
     }
+    for (name, why) in &unusable {
+        let (message, hint) = why.describe(name);
+        diags.warning(&at, message).key(key).hint(hint);
+    }
     let source = format!("{prelude}{body}");
-    let bib = match Bibliography::parse(&source) {
+    let parsed = RawBibliography::parse(&source).and_then(|mut bib| {
+        for entry in &mut bib.entries {
+            entry.v.fields.retain(|f| !is_link_field(f.key.v));
+        }
+        Bibliography::from_raw(bib)
+    });
+    let bib = match parsed {
         Ok(bib) => bib,
         Err(err) => {
-            let offset = chunk.start + err.span.start.saturating_sub(prelude.len());
+            let in_body = err.span.start.saturating_sub(prelude.len());
             diags
                 .error(
-                    &source_at(file, text, offset),
-                    format!("cannot read this entry: {}", describe(&err.kind)),
+                    &source_at(file, lines, (chunk.start + in_body).min(chunk.end)),
+                    parse_error_message(&err.kind, body, in_body),
                 )
-                .key(guess_key(body))
+                .key(key)
                 .hint("fix the entry's syntax (`@type{key, field = {value}, …}`); it is left out of the site");
             return None;
         }
     };
-    let entry = bib.into_iter().next()?;
-    let fields = entry
+    let Some(entry) = bib.into_iter().next() else {
+        diags
+            .error(
+                &at,
+                "cannot read this entry: no key and fields were found in it",
+            )
+            .key(key)
+            .hint("write it as `@type{key, field = {value}, …}`; it is left out of the site");
+        return None;
+    };
+    let line_of = |name: &str| {
+        raw.offset
+            .get(name)
+            .map_or(at.line, |&o| lines.line(chunk.start + o))
+    };
+    let mut fields: BTreeMap<String, BibField> = entry
         .fields
         .iter()
         .map(|(name, chunks)| {
-            let line = raw
-                .offset
-                .get(name)
-                .map_or(at.line, |&o| line_col(text, chunk.start + o).0);
             let value = match raw.literal.get(name) {
-                Some(raw) if is_verbatim_field(name) => tidy(raw),
+                Some(raw) if is_verbatim_field(name) => unescape_verbatim(&tidy(raw)),
                 _ => typeset(&tidy(&chunks.format_verbatim())),
             };
-            (name.clone(), BibField { value, line })
+            (
+                name.clone(),
+                BibField {
+                    value,
+                    line: line_of(name),
+                },
+            )
         })
         .collect();
+    for (name, literal) in raw.literal.iter().filter(|(n, _)| is_link_field(n)) {
+        fields.insert(
+            name.clone(),
+            BibField {
+                value: tidy(literal),
+                line: line_of(name),
+            },
+        );
+    }
     Some(BibEntry {
         source: at,
         key: entry.key.clone(),
@@ -466,7 +741,46 @@ fn names(people: Option<Vec<biblatex::Person>>) -> Vec<Name> {
             suffix: tidy(&p.suffix),
         })
         .filter(|n| !(n.family.is_empty() && n.given.is_empty()))
+        // `and others` marks a list cut short; it is nobody's name.
+        .filter(|n| !(n.given.is_empty() && n.prefix.is_empty() && n.family == "others"))
         .collect()
+}
+
+/// `@misc{key}`, an entry without fields, is valid BibTeX the parser
+/// refuses: it wants a comma after the key. Other bodies are left alone.
+fn comma_after_bare_key(body: &str) -> String {
+    if let Err(err) = RawBibliography::parse(body) {
+        let at = err.span.start.min(body.len());
+        let expects_comma = matches!(
+            err.kind,
+            biblatex::ParseErrorKind::Expected(biblatex::Token::Comma)
+        );
+        if expects_comma && body[at..].trim_end() == "}" {
+            return format!("{},{}", &body[..at], &body[at..]);
+        }
+    }
+    body.to_string()
+}
+
+/// The message for a parse error at `offset` of `body`: a missing comma
+/// before a field is named as such.
+fn parse_error_message(kind: &biblatex::ParseErrorKind, body: &str, offset: usize) -> String {
+    if matches!(
+        kind,
+        biblatex::ParseErrorKind::Expected(biblatex::Token::Comma)
+    ) {
+        let rest = body.get(offset..).unwrap_or("");
+        let ident = rest
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.')))
+            .unwrap_or(rest.len());
+        if ident > 0 && rest[ident..].trim_start().starts_with('=') {
+            return format!(
+                "cannot read this entry: a comma is missing before the field `{}`",
+                &rest[..ident]
+            );
+        }
+    }
+    format!("cannot read this entry: {}", describe(kind))
 }
 
 /// Rewrites a parenthesis-delimited chunk, `@type( … )`, as `@type{ … }`,
@@ -481,12 +795,17 @@ fn braced(body: &str) -> String {
 }
 
 /// Reads `\""u` (a quote doubled by a CSV export) as the umlaut `\"u`.
-fn repair_doubled_quotes(file: &str, text: &str, chunk: &Chunk, diags: &mut Diagnostics) -> String {
-    let body = &text[chunk.start..chunk.end];
+fn repair_doubled_quotes(
+    file: &str,
+    lines: &Lines,
+    chunk: &Chunk,
+    diags: &mut Diagnostics,
+) -> String {
+    let body = &lines.text()[chunk.start..chunk.end];
     if let Some(i) = body.find("\\\"\"") {
         diags
             .warning(
-                &source_at(file, text, chunk.start + i),
+                &source_at(file, lines, chunk.start + i),
                 "`\\\"\"` looks like a doubled quote; it is read as the umlaut accent `\\\"`",
             )
             .key(guess_key(body))
@@ -502,6 +821,23 @@ fn is_verbatim_field(name: &str) -> bool {
         name,
         "url" | "link" | "pdf" | "doi" | "code" | "file" | "eprint"
     )
+}
+
+/// Removes the backslash of `\_`, `\%`, `\&`, `\#` and `\$`, which reference
+/// managers (Mendeley, JabRef) write into URLs to escape them for LaTeX.
+fn unescape_verbatim(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some(&next @ ('_' | '%' | '&' | '#' | '$'))) => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// TeX ligatures for quotes and dashes: ``x'' → “x”, -- → –, --- → —.
@@ -534,12 +870,14 @@ fn guess_key(body: &str) -> &str {
         .map(|i| &body[i + 1..])
         .and_then(|rest| rest.split([',', '\n']).next())
         .map(str::trim)
-        .filter(|k| !k.is_empty() && !k.contains(['=', '{', '}', '"', ' ']))
+        .filter(|k| {
+            !k.is_empty() && !k.contains(['=', '{', '}', '"', ' ']) && !k.contains(char::is_control)
+        })
         .unwrap_or("")
 }
 
-fn source_at(file: &str, text: &str, offset: usize) -> Source {
-    let (line, column) = line_col(text, offset);
+fn source_at(file: &str, lines: &Lines, offset: usize) -> Source {
+    let (line, column) = lines.line_col(offset);
     Source {
         file: file.to_string(),
         line,
@@ -586,6 +924,7 @@ fn resolve_crossrefs(entries: &mut [BibEntry]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Severity;
 
     fn load(text: &str) -> (Vec<BibEntry>, Diagnostics) {
         let mut diags = Diagnostics::default();
@@ -688,6 +1027,155 @@ mod tests {
         assert_eq!(keys, ["a", "c"]);
         let err = diags.iter().next().unwrap();
         assert_eq!((err.line, err.key.as_deref()), (2, Some("b")));
+    }
+
+    #[test]
+    fn macros_that_refer_to_themselves_are_shown_as_their_name() {
+        // The parser resolves macros recursively: a cycle used to overflow its stack.
+        let text = "@string{a = b # {x}}\n@string{b = a}\n@string{c = c}\n@misc{k, title = a, note = c, year = 2000}\n@misc{after, title = {Fine}}\n";
+        let (entries, diags) = load(text);
+        let keys: Vec<_> = entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["k", "after"]);
+        assert_eq!(entries[0].get("title"), Some("a"));
+        assert_eq!(entries[0].get("note"), Some("c"));
+        let messages: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages[0].contains("`a` refers to itself (a → b → a)"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("`c` refers to itself (c → c)"),
+            "{messages:?}"
+        );
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.line == 4 && d.key.as_deref() == Some("k"))
+        );
+    }
+
+    #[test]
+    fn macros_that_double_at_each_step_are_not_expanded() {
+        // m40 would expand to 2^40 copies of `xx`: a "billion laughs".
+        let mut text = String::from("@string{m0 = {xx}}\n");
+        for i in 1..=40 {
+            text.push_str(&format!("@string{{m{i} = m{} # m{}}}\n", i - 1, i - 1));
+        }
+        text.push_str("@misc{k, title = m40, note = m3}\n");
+        let (entries, diags) = load(&text);
+        assert_eq!(entries[0].get("title"), Some("m40"));
+        assert_eq!(entries[0].get("note"), Some("xxxxxxxxxxxxxxxx"));
+        assert_eq!(diags.warnings(), 1);
+        assert!(
+            diags
+                .iter()
+                .next()
+                .unwrap()
+                .message
+                .contains("more than 1 MiB")
+        );
+    }
+
+    #[test]
+    fn long_chains_of_macros_are_not_expanded() {
+        let mut text = String::from("@string{m0 = {x}}\n");
+        for i in 1..=5000 {
+            text.push_str(&format!("@string{{m{i} = m{} # {{.}}}}\n", i - 1));
+        }
+        text.push_str("@misc{k, title = m5000, note = m20}\n");
+        let (entries, diags) = load(&text);
+        assert_eq!(entries[0].get("title"), Some("m5000"));
+        assert_eq!(
+            entries[0].get("note"),
+            Some(&*format!("x{}", ".".repeat(20)))
+        );
+        assert_eq!(diags.warnings(), 1, "{diags:?}");
+        assert!(
+            diags
+                .iter()
+                .next()
+                .unwrap()
+                .message
+                .contains("more than 32 levels")
+        );
+    }
+
+    #[test]
+    fn an_entry_that_is_its_own_crossref_loads() {
+        // The parser followed `crossref`, `xdata` and `ids` within the entry
+        // and recursed forever when they named the entry itself.
+        let text = "@misc{a, crossref = {a}, title = {A}}\n@misc{b, ids = {c}, crossref = {c}, title = {B}}\n@misc{d, xdata = {d}, title = {D}}\n";
+        let (entries, diags) = load(text);
+        let keys: Vec<_> = entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "d"]);
+        assert_eq!(diags.errors(), 0, "{diags:?}");
+        assert_eq!(entries[0].get("crossref"), Some("a"));
+        assert_eq!(entries[1].get("ids"), Some("c"));
+        assert_eq!(entries[1].fields["crossref"].line, 2);
+    }
+
+    #[test]
+    fn a_quoted_macro_with_an_unbalanced_brace_expands() {
+        // The braces balance over the whole @string, so the splitter keeps it.
+        let (entries, diags) =
+            load("@string{o = \"x { y\" # {}}}\n@misc{k, title = {T}, note = o}\n");
+        assert_eq!(diags.errors(), 0, "{diags:?}");
+        assert_eq!(entries[0].get("note"), Some("x y"));
+    }
+
+    #[test]
+    fn and_others_is_not_an_author() {
+        let (entries, _) = load("@article{s, author = {Smith, John and others}, title = {T}}");
+        let families: Vec<_> = entries[0]
+            .authors
+            .iter()
+            .map(|n| n.family.as_str())
+            .collect();
+        assert_eq!(families, ["Smith"]);
+    }
+
+    #[test]
+    fn latex_escapes_in_urls_are_removed() {
+        let (entries, _) = load(
+            "@misc{m, url = {http://x.org/a{\\_}b\\%20c\\#d}, doi = {10.1/a\\_b}, title = {T}}",
+        );
+        assert_eq!(entries[0].get("url"), Some("http://x.org/a_b%20c#d"));
+        assert_eq!(entries[0].get("doi"), Some("10.1/a_b"));
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_diagnostic_key() {
+        let (entries, diags) = load("@misc{a\u{1b}[2J, title = {T}}\n");
+        assert!(entries.is_empty());
+        let err = diags.iter().next().unwrap();
+        assert_eq!((err.line, err.key.as_deref()), (1, None));
+    }
+
+    #[test]
+    fn a_missing_comma_is_named_and_an_entry_without_fields_loads() {
+        let text = "@misc{a,\n title = {T}\n year = 2000}\n@misc{b}\n@misc{c, title = {C}}\n";
+        let (entries, diags) = load(text);
+        let keys: Vec<_> = entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["b", "c"]);
+        assert!(entries[0].fields.is_empty());
+        let err = diags.iter().next().unwrap();
+        assert_eq!(
+            (err.line, err.column, err.key.as_deref()),
+            (3, 2, Some("a"))
+        );
+        assert_eq!(
+            err.message,
+            "cannot read this entry: a comma is missing before the field `year`"
+        );
+        assert_eq!(diags.errors() + diags.warnings(), 1);
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_field_is_still_an_error() {
+        let (entries, diags) = load("@misc{a, year = 20 17}\n@misc{b{c}d, title = {T}}\n");
+        assert!(entries.is_empty());
+        let errors: Vec<_> = diags.iter().map(|d| (d.line, d.severity)).collect();
+        assert_eq!(errors, [(1, Severity::Error), (2, Severity::Error)]);
     }
 
     #[test]

@@ -105,7 +105,7 @@ pub fn load(files: &[InputFile], diags: &mut Diagnostics) -> Input {
 }
 
 /// Decodes a file as UTF-8 (dropping a BOM), falling back to Windows-1252.
-fn decode(file: &InputFile, diags: &mut Diagnostics) -> String {
+pub fn decode(file: &InputFile, diags: &mut Diagnostics) -> String {
     let bytes = file
         .bytes
         .strip_prefix(b"\xEF\xBB\xBF")
@@ -139,13 +139,63 @@ fn windows_1252(b: u8) -> char {
     }
 }
 
+/// Text from the data for a diagnostic: control characters (an escape
+/// sequence could repaint the curator's terminal) are shown escaped, `\u{1b}`.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// 1-based line and column of byte `offset` in `text`.
+///
+/// This scans `text` up to `offset`; to look up many offsets in one text,
+/// build a [`Lines`] once instead.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = 1 + before.matches('\n').count();
-    let col = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
-    (line, col)
+    Lines::new(text).line_col(offset)
+}
+
+/// The line starts of a text, for turning many byte offsets into lines and
+/// columns without rescanning the text each time.
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    text: &'a str,
+    /// Byte offset of the start of each line; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// The text the lines are of.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The 1-based line of byte `offset` (clamped to the text).
+    pub fn line(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.starts.partition_point(|&start| start <= offset)
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.line(offset);
+        let start = self.starts[line - 1];
+        (line, 1 + self.text[start..offset].chars().count())
+    }
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -180,8 +230,27 @@ mod tests {
     }
 
     #[test]
+    fn printable_escapes_control_characters() {
+        assert_eq!(printable("a\u{1b}[2J\tb\0ü"), "a\\u{1b}[2J\tb\\u{0}ü");
+    }
+
+    #[test]
     fn line_col_counts_characters() {
         assert_eq!(line_col("ab\ncü d", 6), (2, 3));
         assert_eq!(line_col("ab", 0), (1, 1));
+    }
+
+    #[test]
+    fn lines_agree_with_a_plain_count_everywhere() {
+        let text = "ab\r\ncü d\n\n€\nlast";
+        let lines = Lines::new(text);
+        for offset in 0..=text.len() + 2 {
+            let before = &text[..floor_char_boundary(text, offset.min(text.len()))];
+            let line = 1 + before.matches('\n').count();
+            let col = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+            assert_eq!(lines.line_col(offset), (line, col), "offset {offset}");
+            assert_eq!(lines.line(offset), line, "offset {offset}");
+        }
+        assert_eq!(Lines::new("").line_col(0), (1, 1));
     }
 }
