@@ -29,8 +29,9 @@ async function start(form) {
   const status = document.getElementById('result-count');
   try {
     const engine = await import('./engine.js');
-    const index = await engine.load(form.dataset.index);
-    new Finder(form, index, engine, form.dataset.root || '/').start();
+    // Not form.dataset: the form's `dataset` checkboxes shadow that property.
+    const index = await engine.load(form.getAttribute('data-index'));
+    new Finder(form, index, engine, form.getAttribute('data-root') || '/').start();
   } catch (error) {
     if (status) status.textContent = 'The search could not start; every article is still listed by task, architecture, dataset and author.';
     console.error('dl4m search:', error);

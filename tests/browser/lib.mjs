@@ -243,6 +243,9 @@ export function watchErrors(page) {
     const failure = req.failure()?.errorText ?? '';
     // A navigation that replaces a still-loading one is aborted by design.
     if (failure === 'net::ERR_ABORTED' && req.isNavigationRequest()) return;
+    // Chromium fetches the icon on its own, late; moving on to the next page
+    // cancels it. A missing icon still fails through the response check below.
+    if (failure === 'net::ERR_ABORTED' && new URL(req.url()).pathname.endsWith('/favicon.svg')) return;
     list.push({ text: `request failed: ${req.method()} ${req.url()} ${failure}` });
   });
   page.on('response', (res) => {
