@@ -589,6 +589,8 @@ struct SizeResult {
     articles: usize,
     data: PathBuf,
     runs: usize,
+    /// How long this size took in all: preparation, runs, clean-up.
+    elapsed_s: f64,
     synth_s: Option<f64>,
     hugo_site_s: Option<f64>,
     dl4m: Series,
@@ -681,12 +683,14 @@ fn run(config: &Config) -> Result<(), String> {
 
     for &size in &config.sizes {
         let label = size.label();
+        let size_started = Instant::now();
         eprintln!("\n== {label} ==");
         let mut result = SizeResult {
             label: label.clone(),
             articles: size.articles_hint(),
             data: root.join("data"),
             runs: config.runs_for(size),
+            elapsed_s: 0.0,
             synth_s: None,
             hugo_site_s: None,
             dl4m: Series::default(),
@@ -881,6 +885,8 @@ fn run(config: &Config) -> Result<(), String> {
                 clear(dir)?;
             }
         }
+        result.elapsed_s = size_started.elapsed().as_secs_f64();
+        eprintln!("{label}: {} in all", duration(result.elapsed_s));
         report.sizes.push(result);
     }
     report.machine.load_average_end = load_average();
@@ -976,6 +982,15 @@ fn secs(s: f64) -> String {
         format!("{s:.2} s")
     } else {
         format!("{s:.1} s")
+    }
+}
+
+/// Seconds below two minutes, else minutes.
+fn duration(s: f64) -> String {
+    if s < 120.0 {
+        secs(s)
+    } else {
+        format!("{:.1} min", s / 60.0)
     }
 }
 
@@ -1182,6 +1197,17 @@ fn markdown(report: &Report) -> String {
     if !growth.is_empty() {
         let _ = writeln!(out, "\nGrowth:\n\n{growth}");
     }
+
+    let took: Vec<String> = report
+        .sizes
+        .iter()
+        .map(|s| format!("{} {}", s.label, duration(s.elapsed_s)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nTime taken per size (preparation, runs and clean-up): {}.",
+        took.join(", ")
+    );
 
     // The targets of issue 5.
     let _ = writeln!(out, "\nTargets (issue 5):\n");
