@@ -7,7 +7,7 @@
 //! with LaTeX accents decoded to Unicode and braces removed.
 
 use crate::diag::{Diagnostics, Source};
-use crate::load::{Lines, printable};
+use crate::load::{Lines, printable, repair};
 use biblatex::{Bibliography, ChunksExt, RawBibliography, RawChunk};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -601,6 +601,10 @@ struct RawView {
     literal: HashMap<String, String>,
     /// The byte offset of each field's name in the entry.
     offset: HashMap<String, usize>,
+    /// Each `=` written inside a name: its offset in the entry, the name.
+    name_equals: Vec<(usize, String)>,
+    /// How many names the `author` field holds, as written.
+    author_count: Option<usize>,
 }
 
 fn raw_view(body: &str) -> RawView {
@@ -617,10 +621,68 @@ fn raw_view(body: &str) -> RawView {
             }
         }
         let name = field.key.v.to_ascii_lowercase();
+        if is_name_list(&name) {
+            view.name_equals
+                .extend(equals_in_names(body, &field.value.v));
+        }
+        if name == "author" {
+            view.author_count = Some(repair::name_count(&text));
+        }
         view.offset.insert(name.clone(), field.key.span.start);
         view.literal.insert(name, text.replace(['{', '}'], ""));
     }
     view
+}
+
+/// Stands for an `=` inside a name while the parser reads it: the parser takes
+/// any `=` in a name, even braced, for biblatex's `family=…` form. A Unicode
+/// noncharacter, so it cannot clash with text.
+const NAME_EQUALS: &str = "\u{FDD0}";
+
+/// Fields that hold a list of people.
+fn is_name_list(field: &str) -> bool {
+    matches!(field, "author" | "editor" | "bookauthor" | "translator")
+}
+
+/// The `=` signs inside the names of one name-list field, located in `body`.
+fn equals_in_names(body: &str, value: &[biblatex::Spanned<RawChunk>]) -> Vec<(usize, String)> {
+    value
+        .iter()
+        .filter_map(|chunk| match chunk.v {
+            RawChunk::Normal(text) if body.get(chunk.span.clone()) == Some(text) => {
+                Some((chunk.span.start, text))
+            }
+            _ => None,
+        })
+        .flat_map(|(start, text)| {
+            repair::name_equals(text)
+                .into_iter()
+                .map(move |(at, name)| (start + at, name))
+        })
+        .collect()
+}
+
+/// The entry as the parser should see it: accents on `\i` braced, and every
+/// `=` inside a name replaced by [`NAME_EQUALS`] so that the name is kept.
+fn repaired(body: &str, name_equals: &[(usize, String)]) -> Option<String> {
+    let braced_equals = (!name_equals.is_empty()).then(|| {
+        let mut out = body.to_string();
+        for (at, _) in name_equals.iter().rev() {
+            out.replace_range(*at..*at + 1, NAME_EQUALS);
+        }
+        out
+    });
+    let text = braced_equals.as_deref().unwrap_or(body);
+    repair::dotless_accents(text).or(braced_equals)
+}
+
+fn parse_resolved(source: &str) -> Result<Bibliography, biblatex::ParseError> {
+    RawBibliography::parse(source).and_then(|mut bib| {
+        for entry in &mut bib.entries {
+            entry.v.fields.retain(|f| !is_link_field(f.key.v));
+        }
+        Bibliography::from_raw(bib)
+    })
 }
 
 fn parse_entry(
@@ -653,16 +715,31 @@ fn parse_entry(
         let (message, hint) = why.describe(name);
         diags.warning(&at, message).key(key).hint(hint);
     }
-    let source = format!("{prelude}{body}");
-    let parsed = RawBibliography::parse(&source).and_then(|mut bib| {
-        for entry in &mut bib.entries {
-            entry.v.fields.retain(|f| !is_link_field(f.key.v));
-        }
-        Bibliography::from_raw(bib)
-    });
+    for (offset, name) in &raw.name_equals {
+        diags
+            .warning(
+                &source_at(file, lines, chunk.start + offset),
+                format!("the name `{}` contains `=`; it is kept as written", printable(name)),
+            )
+            .key(key)
+            .hint("if this is biblatex's `family=…, given=…` form, label every part of the name; otherwise remove the `=`");
+    }
+    let parsed = match repaired(body, &raw.name_equals) {
+        Some(fixed) => parse_resolved(&format!("{prelude}{fixed}"))
+            // Report a syntax error where the file has it.
+            .map_err(|_| parse_resolved(&format!("{prelude}{body}")).err()),
+        None => parse_resolved(&format!("{prelude}{body}")).map_err(Some),
+    };
     let bib = match parsed {
         Ok(bib) => bib,
-        Err(err) => {
+        Err(None) => {
+            diags
+                .error(&at, "cannot read this entry")
+                .key(key)
+                .hint("fix the entry's syntax (`@type{key, field = {value}, …}`); it is left out of the site");
+            return None;
+        }
+        Err(Some(err)) => {
             let in_body = err.span.start.saturating_sub(prelude.len());
             diags
                 .error(
@@ -715,12 +792,28 @@ fn parse_entry(
             },
         );
     }
+    let authors = names(entry.author().ok());
+    if let Some(written) = raw.author_count
+        && authors.len() < written
+    {
+        let field_at = raw.offset.get("author").map_or(0, |o| *o);
+        diags
+            .warning(
+                &source_at(file, lines, chunk.start + field_at),
+                format!(
+                    "{} of the {written} names in `author` cannot be read and are left out",
+                    written - authors.len()
+                ),
+            )
+            .key(key)
+            .hint("write each name as `Family, Given` or `Given Family`, separated by ` and `");
+    }
     Some(BibEntry {
         source: at,
         key: entry.key.clone(),
         kind: entry.entry_type.to_string().to_ascii_lowercase(),
         fields,
-        authors: names(entry.author().ok()),
+        authors,
         editors: names(entry.editors().ok().map(|e| {
             e.into_iter()
                 .flat_map(|(people, _)| people)
@@ -730,15 +823,19 @@ fn parse_entry(
     })
 }
 
+fn name_part(part: &str) -> String {
+    tidy(&part.replace(NAME_EQUALS, "="))
+}
+
 fn names(people: Option<Vec<biblatex::Person>>) -> Vec<Name> {
     people
         .unwrap_or_default()
         .into_iter()
         .map(|p| Name {
-            given: tidy(&p.given_name),
-            prefix: tidy(&p.prefix),
-            family: tidy(&p.name),
-            suffix: tidy(&p.suffix),
+            given: name_part(&p.given_name),
+            prefix: name_part(&p.prefix),
+            family: name_part(&p.name),
+            suffix: name_part(&p.suffix),
         })
         .filter(|n| !(n.family.is_empty() && n.given.is_empty()))
         // `and others` marks a list cut short; it is nobody's name.
@@ -973,6 +1070,67 @@ mod tests {
         assert_eq!(e.authors[1].prefix, "van den");
         assert_eq!(e.authors[1].given, "Aäron");
         assert_eq!(e.fields["booktitle"].line, 5);
+    }
+
+    #[test]
+    fn accents_on_dotless_i_decode_to_one_letter() {
+        let text = "@misc{k,\n title = {Mart{\\'\\i}nez \\^\\j},\n author = {Mart\\'\\i nez, Ana and Mart\\'{\\i}nez, Bo}}\n";
+        let (entries, diags) = load(text);
+        assert_eq!(diags.errors() + diags.warnings(), 0, "{diags:?}");
+        assert_eq!(entries[0].get("title"), Some("Martínez ĵ"));
+        let families: Vec<_> = entries[0]
+            .authors
+            .iter()
+            .map(|a| a.family.as_str())
+            .collect();
+        assert_eq!(families, ["Martínez", "Martínez"]);
+    }
+
+    #[test]
+    fn equals_sign_in_a_name_keeps_the_name_with_a_warning() {
+        let text =
+            "@misc{k,\n title = {T},\n author = {Mallory, Eve=x and family=Knuth, given=Donald}}\n";
+        let (entries, diags) = load(text);
+        let names: Vec<_> = entries[0]
+            .authors
+            .iter()
+            .map(|a| format!("{} {}", a.given, a.family))
+            .collect();
+        assert_eq!(names, ["Eve=x Mallory", "Donald Knuth"]);
+        assert_eq!(diags.warnings(), 1);
+        let warning = diags.iter().next().unwrap();
+        assert_eq!((warning.line, warning.key.as_deref()), (3, Some("k")));
+        assert!(
+            warning.message.contains("Mallory, Eve=x"),
+            "{}",
+            warning.message
+        );
+    }
+
+    #[test]
+    fn unreadable_names_are_reported() {
+        let text = "@misc{k,\n title = {T},\n author = {Ann Lee and {} and {Team and Co}}}\n";
+        let (entries, diags) = load(text);
+        assert_eq!(entries[0].authors.len(), 2, "{:?}", entries[0].authors);
+        let warning = diags.iter().next().unwrap();
+        assert_eq!(warning.line, 3);
+        assert!(
+            warning.message.starts_with("1 of the 3 names"),
+            "{}",
+            warning.message
+        );
+    }
+
+    #[test]
+    fn syntax_error_after_a_repair_is_reported_where_the_file_has_it() {
+        let text = "@misc{k,\n author = {Mallory, Eve=x},\n title = {T} year = 2020}\n";
+        let (entries, diags) = load(text);
+        assert!(entries.is_empty());
+        let error = diags
+            .iter()
+            .find(|d| d.severity == crate::diag::Severity::Error)
+            .unwrap();
+        assert_eq!(error.line, 3, "{}", error.message);
     }
 
     #[test]

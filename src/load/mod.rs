@@ -5,6 +5,7 @@
 //! becomes a [`Diagnostic`](crate::diag::Diagnostic) with file and line.
 
 pub mod bibtex;
+mod repair;
 pub mod table;
 pub mod taxonomy;
 
