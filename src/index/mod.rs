@@ -17,6 +17,10 @@ use std::collections::HashMap;
 /// How many related articles an article page shows.
 const RELATED: usize = 5;
 
+/// How many members of each of an article's terms, nearest to it in site
+/// order, are considered for its related articles; see [`window_around`].
+const RELATED_WINDOW: usize = 400;
+
 /// Builds the site model from everything that was loaded.
 pub fn build(input: &Input, diags: &mut Diagnostics) -> Site {
     let drafts = join::join(&input.entries, &input.tables, diags);
@@ -310,52 +314,75 @@ fn link_related(articles: &mut [Article], taxonomies: &[Taxonomy]) {
             }
         }
     }
-    let count = articles.len();
     let related: Vec<Vec<usize>> = articles
         .par_iter()
         .enumerate()
-        .map_init(
-            || (vec![0u16; count], Vec::new()),
-            |(score, touched), (i, a)| {
-                let terms = a
-                    .tasks
-                    .iter()
-                    .map(|t| (TaxonomyKind::Tasks, t))
-                    .chain(a.datasets.iter().map(|t| (TaxonomyKind::Datasets, t)));
-                for (kind, term) in terms {
-                    let shared = members.get(&(kind, term.slug.as_str())).copied();
-                    for &j in shared.unwrap_or(&[]) {
-                        if j != i {
-                            if score[j] == 0 {
-                                touched.push(j);
-                            }
-                            score[j] = score[j].saturating_add(1);
-                        }
-                    }
-                }
-                let best = best_related(score, touched);
-                for &j in touched.iter() {
-                    score[j] = 0;
-                }
-                touched.clear();
-                best
-            },
-        )
+        .map(|(i, a)| {
+            let lists: Vec<&[usize]> = a
+                .tasks
+                .iter()
+                .map(|t| (TaxonomyKind::Tasks, t))
+                .chain(a.datasets.iter().map(|t| (TaxonomyKind::Datasets, t)))
+                .filter_map(|(kind, term)| members.get(&(kind, term.slug.as_str())).copied())
+                .map(|list| window_around(list, i))
+                .collect();
+            best_related(&lists, i)
+        })
         .collect();
     for (article, related) in articles.iter_mut().zip(related) {
         article.related = related;
     }
 }
 
-/// The [`RELATED`] touched articles with the highest score, ties in site order.
-fn best_related(score: &[u16], touched: &mut [usize]) -> Vec<usize> {
-    let order = |a: &usize, b: &usize| score[*b].cmp(&score[*a]).then(a.cmp(b));
-    if touched.len() > RELATED {
-        touched.select_nth_unstable_by(RELATED, order);
+/// The [`RELATED_WINDOW`] members of a term (sorted in site order) nearest
+/// to article `me` in site order: related articles are looked for among an
+/// article's contemporaries, which keeps the cost linear in the site's size.
+fn window_around(list: &[usize], me: usize) -> &[usize] {
+    let at = list.partition_point(|&j| j < me);
+    let end = (at.saturating_sub(RELATED_WINDOW / 2) + RELATED_WINDOW).min(list.len());
+    &list[end.saturating_sub(RELATED_WINDOW)..end]
+}
+
+/// The [`RELATED`] articles other than `me` that appear in the most of
+/// `lists` (the members of its terms, each sorted in site order), ties in
+/// site order.
+///
+/// The lists are merged in site order, so each candidate's score is known
+/// when it is reached and only the best few are kept; the walk stops early
+/// once they all share every term. No per-article score array or sort: at
+/// 100k articles an article shares a term with thousands of others.
+fn best_related(lists: &[&[usize]], me: usize) -> Vec<usize> {
+    let full = lists.len();
+    let mut next = vec![0usize; full];
+    let mut best: Vec<(usize, usize)> = Vec::with_capacity(RELATED + 1);
+    let better = |a: (usize, usize), b: (usize, usize)| a.0 > b.0 || (a.0 == b.0 && a.1 < b.1);
+    while let Some(j) = (0..full)
+        .filter_map(|k| lists[k].get(next[k]))
+        .min()
+        .copied()
+    {
+        let mut score = 0;
+        for k in 0..full {
+            if lists[k].get(next[k]) == Some(&j) {
+                score += 1;
+                next[k] += 1;
+            }
+        }
+        let candidate = (score, j);
+        if j == me || (best.len() == RELATED && !better(candidate, best[RELATED - 1])) {
+            continue;
+        }
+        let at = best
+            .iter()
+            .position(|&b| better(candidate, b))
+            .unwrap_or(best.len());
+        best.insert(at, candidate);
+        best.truncate(RELATED);
+        if best.len() == RELATED && best[RELATED - 1].0 == full {
+            break;
+        }
     }
-    let mut best = touched[..touched.len().min(RELATED)].to_vec();
-    best.sort_by(order);
-    best
+    best.into_iter().map(|(_, j)| j).collect()
 }
 
 fn stats(articles: &[Article], taxonomies: &[Taxonomy]) -> Stats {
@@ -379,5 +406,29 @@ fn stats(articles: &[Article], taxonomies: &[Taxonomy]) -> Stats {
         authors: count(TaxonomyKind::Authors),
         first_year: years.clone().min(),
         last_year: years.max(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn best_related_ranks_by_shared_terms_then_site_order() {
+        let task: &[usize] = &[0, 1, 3, 7, 8, 9];
+        let dataset: &[usize] = &[1, 2, 3, 8, 11];
+        let other: &[usize] = &[3, 4, 5, 8, 12];
+        // Article 3 itself is in every list and must not be its own relative.
+        assert_eq!(best_related(&[task, dataset, other], 3), [8, 1, 0, 2, 4]);
+        assert_eq!(best_related(&[task], 0), [1, 3, 7, 8, 9]);
+        assert!(best_related(&[], 0).is_empty());
+        let long: Vec<usize> = (0..1000).collect();
+        assert_eq!(window_around(&long, 10), &long[..RELATED_WINDOW]);
+        assert_eq!(window_around(&long, 500), &long[300..700]);
+        assert_eq!(window_around(&long, 999), &long[600..]);
+        assert_eq!(window_around(&long[..3], 999), &long[..3]);
+        // Stops early: five articles share both terms.
+        let both: &[usize] = &[1, 2, 3, 4, 5, 6];
+        assert_eq!(best_related(&[both, both], 9), [1, 2, 3, 4, 5]);
     }
 }

@@ -9,6 +9,7 @@
 use crate::diag::{Diagnostics, Source};
 use crate::load::{Lines, printable, repair};
 use biblatex::{Bibliography, ChunksExt, RawBibliography, RawChunk};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A person's name split into its BibTeX parts.
@@ -180,12 +181,14 @@ fn line_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// One part of a `@string` value: literal text or a reference to another macro.
+#[derive(Clone)]
 enum Part {
     Text(String),
     Ref(String),
 }
 
 /// A `@string` macro's value, by parts, as the file wrote it.
+#[derive(Clone)]
 struct Macro {
     parts: Vec<Part>,
 }
@@ -199,6 +202,10 @@ fn parts(field: &[biblatex::Spanned<RawChunk>]) -> Vec<Part> {
         })
         .collect()
 }
+
+/// Runs of fewer entries than this between two `@string`s are parsed on one
+/// thread.
+const PARALLEL_RUN: usize = 64;
 
 /// Parses every entry of a BibTeX file; broken entries become errors.
 pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<BibEntry> {
@@ -218,28 +225,71 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<BibEntry> {
     }
     let mut macros = Macros::default();
     let mut entries = Vec::new();
-    for chunk in &chunks {
-        let body = &text[chunk.start..chunk.end];
-        let at = source_at(file, &lines, chunk.start);
-        match chunk.kind.as_str() {
-            "comment" | "preamble" => {}
-            "string" => read_macro(body, &at, chunk, &mut macros, diags),
-            _ if !chunk.terminated => {
-                diags
-                    .error(&at, "entry is not terminated: a closing `}` is missing")
-                    .key(guess_key(body))
-                    .hint("balance the braces of this entry; it is left out of the site");
+    // Entries between two `@string` definitions see the same macros, so each
+    // such run is parsed in parallel; results are kept in file order.
+    for run in chunks.split_inclusive(|chunk| chunk.kind == "string") {
+        let (last, body) = match run.split_last() {
+            Some((last, body)) if last.kind == "string" => (Some(last), body),
+            _ => (None, run),
+        };
+        if body.len() < PARALLEL_RUN {
+            // Not worth a copy of the macros per thread.
+            for chunk in body {
+                entries.extend(read_chunk(file, text, &lines, chunk, &mut macros, diags));
             }
-            _ => {
-                if let Some(entry) = parse_entry(file, &lines, chunk, &mut macros, diags) {
-                    entries.push(entry);
-                }
+        } else {
+            let parsed: Vec<(Option<BibEntry>, Diagnostics)> = body
+                .par_iter()
+                .map_init(
+                    || macros.clone(),
+                    |macros, chunk| {
+                        let mut found = Diagnostics::default();
+                        let entry = read_chunk(file, text, &lines, chunk, macros, &mut found);
+                        (entry, found)
+                    },
+                )
+                .collect();
+            for (entry, found) in parsed {
+                diags.extend(found);
+                entries.extend(entry);
             }
+        }
+        if let Some(chunk) = last {
+            let body = &text[chunk.start..chunk.end];
+            let at = source_at(file, &lines, chunk.start);
+            read_macro(body, &at, chunk, &mut macros, diags);
         }
     }
     warn_duplicate_keys(&entries, diags);
     resolve_crossrefs(&mut entries);
     entries
+}
+
+/// One chunk that is not a `@string`: an entry, an error, or nothing for
+/// `@comment` and `@preamble`.
+fn read_chunk(
+    file: &str,
+    text: &str,
+    lines: &Lines,
+    chunk: &Chunk,
+    macros: &mut Macros,
+    diags: &mut Diagnostics,
+) -> Option<BibEntry> {
+    match chunk.kind.as_str() {
+        "comment" | "preamble" => None,
+        _ if !chunk.terminated => {
+            let body = &text[chunk.start..chunk.end];
+            diags
+                .error(
+                    &source_at(file, lines, chunk.start),
+                    "entry is not terminated: a closing `}` is missing",
+                )
+                .key(guess_key(body))
+                .hint("balance the braces of this entry; it is left out of the site");
+            None
+        }
+        _ => parse_entry(file, lines, chunk, macros, diags),
+    }
 }
 
 /// Keys are compared case-insensitively, as BibTeX does; every entry is kept.
@@ -302,7 +352,7 @@ const MAX_MACRO_DEPTH: usize = 32;
 const MAX_MACRO_EXPANSION: usize = 1 << 20;
 
 /// The `@string` macros read so far, and what is known about expanding them.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Macros {
     /// Lowercase name → value.
     defined: HashMap<String, Macro>,
@@ -1232,6 +1282,32 @@ mod tests {
                 .message
                 .contains("more than 1 MiB")
         );
+    }
+
+    #[test]
+    fn long_runs_are_parsed_in_parallel_with_the_macros_of_their_place() {
+        let mut text = String::from("@string{v = {A}}\n");
+        for i in 0..300 {
+            if i == 150 {
+                text.push_str("@string{v = {B}}\n");
+            }
+            if i % 50 == 7 {
+                text.push_str(&format!("@misc{{k{i}, title = {{T}} year = 1}}\n"));
+            } else {
+                text.push_str(&format!("@misc{{k{i}, title = v}}\n"));
+            }
+        }
+        let (entries, diags) = load(&text);
+        assert_eq!(entries.len(), 294);
+        assert_eq!(entries[0].key, "k0");
+        assert_eq!(entries[293].key, "k299");
+        assert!(entries.iter().all(|e| {
+            let n: usize = e.key[1..].parse().unwrap();
+            e.get("title") == Some(if n < 150 { "A" } else { "B" })
+        }));
+        let lines: Vec<usize> = diags.iter().map(|d| d.line).collect();
+        assert_eq!(lines.len(), 6);
+        assert!(lines.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
     }
 
     #[test]
