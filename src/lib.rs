@@ -21,6 +21,7 @@ pub mod write;
 use anyhow::{Context, Result};
 use diag::{Diagnostics, FileSummary, Severity, SourceTexts};
 use include_dir::{Dir, include_dir};
+use rayon::prelude::*;
 use render::Output;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -83,14 +84,20 @@ pub struct Timings {
 }
 
 impl Timings {
-    /// Runs `f` as the stage `name` and records its wall time.
+    /// Runs `f` as the stage `name` and records its wall time. A stage run
+    /// several times (render, minify and write go batch by batch) is listed
+    /// once, at its first place, with the sum of its times.
     pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         if let Some(on_stage) = self.on_stage {
             on_stage(name);
         }
         let started = Instant::now();
         let result = f();
-        self.stages.push((name, started.elapsed()));
+        let took = started.elapsed();
+        match self.stages.iter_mut().find(|(stage, _)| *stage == name) {
+            Some((_, total)) => *total += took,
+            None => self.stages.push((name, took)),
+        }
         result
     }
 }
@@ -162,8 +169,8 @@ pub fn build(options: &Options) -> Result<Checked> {
     let templates = render::Templates::load(options.templates.as_deref())?;
     let mut checked = check(options)?;
     let timings = &mut checked.timings;
-    let mut outputs = timings.time("render", || {
-        render::pages::render_all(
+    let renderer = timings.time("render", || {
+        render::pages::Renderer::new(
             &checked.site,
             &templates,
             &urls,
@@ -171,12 +178,31 @@ pub fn build(options: &Options) -> Result<Checked> {
             options.page_size,
         )
     })?;
-    outputs.push(timings.time("search index", || render::search::render(&checked.site)));
-    outputs.extend(static_files(options.static_dir.as_deref())?);
-    let outputs = timings.time("minify", || write::minify(outputs));
-    timings.time("write", || write::write_site(&outputs, &options.out))?;
+    let mut writer = write::SiteWriter::start(&options.out)?;
+    // Pages go through render, minify and write a batch at a time, so memory
+    // holds one batch of pages, not the whole site.
+    for batch in renderer.plan().chunks(PAGE_BATCH) {
+        let pages = timings.time("render", || {
+            batch
+                .par_iter()
+                .map(|page| renderer.render(page))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        let pages = timings.time("minify", || write::minify(pages));
+        timings.time("write", || writer.write(&pages))?;
+    }
+    let mut files = vec![timings.time("search index", || render::search::render(&checked.site))];
+    files.extend(static_files(options.static_dir.as_deref())?);
+    let files = timings.time("minify", || write::minify(files));
+    timings.time("write", || {
+        writer.write(&files)?;
+        writer.finish()
+    })?;
     Ok(checked)
 }
+
+/// How many pages are rendered, minified and written together.
+const PAGE_BATCH: usize = 512;
 
 /// Takes a leading `# Title` line out of the introduction as the site title.
 fn take_title(intro: &mut Option<String>) -> String {

@@ -1,18 +1,21 @@
 //! Stage 4, `write`: minify, confine paths to the output folder, and put the
 //! new site in place without ever leaving a half-written one.
 //!
-//! A first build is written to a hidden sibling folder and renamed into place.
-//! Later builds update the previous site: changed files are written under
-//! temporary names beside the old ones and renamed over them only once all
-//! are written, then files that are gone from the site are removed. The
-//! marker file doubles as a manifest (hash and length of every file), so
-//! unchanged files are not touched: deleting and recreating the thousands of
-//! folders of a large site costs more than rendering it.
+//! [`SiteWriter`] takes the site in batches, so a large build never holds
+//! every page in memory. A first build is written to a hidden sibling folder
+//! and renamed into place by [`SiteWriter::finish`]. Later builds update the
+//! previous site: changed files are written under temporary names beside the
+//! old ones and renamed over them only once all are written, then files that
+//! are gone from the site are removed; a build dropped before `finish`
+//! removes what it wrote and leaves the previous site as it was. The marker
+//! file doubles as a manifest (hash and length of every file), so unchanged
+//! files are not touched: deleting and recreating the thousands of folders of
+//! a large site costs more than rendering it.
 
 use crate::render::{Output, ROWS_MARKER};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 use std::path::{Component, Path, PathBuf};
 
@@ -126,109 +129,212 @@ fn splice(page: &[u8], rows: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Writes every output into `out`, replacing the previous site.
+/// Writes every output into `out`, replacing the previous site; see
+/// [`SiteWriter`], which does the same a batch at a time.
+pub fn write_site(outputs: &[Output], out: &Path) -> Result<()> {
+    let mut writer = SiteWriter::start(out)?;
+    writer.write(outputs)?;
+    writer.finish()
+}
+
+/// Puts a new site into `out` batch by batch, so a large site never has to be
+/// in memory at once, without the old site changing until [`finish`].
 ///
 /// A first build writes a hidden sibling folder and renames it into place.
 /// Later builds update the previous site in place: every changed file is
-/// first written next to its old version under a temporary name, and only
-/// when all of them are written are they renamed over the old ones; then the
-/// files the new site no longer has are removed. A failure while writing (a
-/// full disk) removes the temporary files and leaves the previous site as it
-/// was, and files that did not change are not touched at all, since deleting
-/// and recreating thousands of folders costs more than rendering them.
-pub fn write_site(outputs: &[Output], out: &Path) -> Result<()> {
-    let paths: Vec<PathBuf> = outputs
-        .iter()
-        .map(|o| confined(&o.path))
-        .collect::<Result<_>>()?;
-    if out.join(MARKER).is_file() {
-        return update_in_place(outputs, &paths, out);
-    }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .and_then(|n| n.to_str())
-        .context("the output folder needs a name")?;
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    if let Err(err) = write_fresh(outputs, &paths, &staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    if out.exists() {
-        // An empty folder (check_out_dir refuses anything else without a marker).
-        std::fs::remove_dir(out).with_context(|| format!("cannot replace {}", out.display()))?;
-    }
-    std::fs::rename(&staging, out).with_context(|| {
-        let _ = std::fs::remove_dir_all(&staging);
-        format!("cannot move the new site into {}", out.display())
-    })
+/// written next to its old version under a temporary name, and only when all
+/// of them are written are they renamed over the old ones; then the files the
+/// new site no longer has are removed. A failure while writing (a full disk),
+/// or dropping the writer without `finish`, removes the temporary files and
+/// leaves the previous site as it was. Files that did not change are not
+/// touched at all, since deleting and recreating thousands of folders costs
+/// more than rendering them.
+///
+/// [`finish`]: SiteWriter::finish
+pub struct SiteWriter {
+    out: PathBuf,
+    /// Where files go: the staging folder, or `out` itself when updating.
+    dir: PathBuf,
+    fresh: bool,
+    previous: Manifest,
+    written: Manifest,
+    folders: HashSet<PathBuf>,
+    /// Temporary files written by an update, renamed into place by `finish`.
+    pending: Vec<PathBuf>,
+    done: bool,
 }
 
-/// Writes a whole site into the new folder `dir`.
-fn write_fresh(outputs: &[Output], paths: &[PathBuf], dir: &Path) -> Result<()> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+impl SiteWriter {
+    /// Starts a new site in `out` (which [`check_out_dir`] has accepted).
+    pub fn start(out: &Path) -> Result<SiteWriter> {
+        let fresh = !out.join(MARKER).is_file();
+        let dir = if fresh {
+            let parent = match out.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let name = out
+                .file_name()
+                .and_then(|n| n.to_str())
+                .context("the output folder needs a name")?;
+            let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+            if staging.exists() {
+                std::fs::remove_dir_all(&staging)
+                    .with_context(|| format!("cannot clear {}", staging.display()))?;
+            }
+            std::fs::create_dir_all(&staging)
+                .with_context(|| format!("cannot create {}", staging.display()))?;
+            staging
+        } else {
+            out.to_path_buf()
+        };
+        Ok(SiteWriter {
+            out: out.to_path_buf(),
+            dir,
+            fresh,
+            previous: if fresh {
+                Manifest::default()
+            } else {
+                Manifest::read(out)
+            },
+            written: Manifest::default(),
+            folders: HashSet::new(),
+            pending: Vec::new(),
+            done: false,
+        })
     }
-    create_folders(paths, dir)?;
-    outputs
-        .par_iter()
-        .zip(paths.par_iter())
-        .try_for_each(|(o, relative)| write_file(&dir.join(relative), &o.bytes))?;
-    write_file(&dir.join(MARKER), Manifest::render(outputs).as_bytes())
-}
 
-/// Updates the previous site in `out` to `outputs`; see [`write_site`].
-fn update_in_place(outputs: &[Output], paths: &[PathBuf], out: &Path) -> Result<()> {
-    let previous = Manifest::read(out);
-    let changed: Vec<(&Output, PathBuf)> = outputs
-        .iter()
-        .zip(paths)
-        .filter(|(o, relative)| !previous.unchanged(o) || !out.join(relative).is_file())
-        .map(|(o, relative)| (o, out.join(relative)))
-        .collect();
-    let temporary = |path: &Path| {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(format!(".dl4m-new-{}", std::process::id()));
-        path.with_file_name(name)
-    };
-    let written = create_folders(paths, out).and_then(|()| {
+    /// Writes one batch of files (every path at most once per site).
+    pub fn write(&mut self, outputs: &[Output]) -> Result<()> {
+        let paths: Vec<PathBuf> = outputs
+            .iter()
+            .map(|o| confined(&o.path))
+            .collect::<Result<_>>()?;
+        for (o, path) in outputs.iter().zip(&paths) {
+            let entry = (content_hash(&o.bytes), o.bytes.len());
+            if self.written.files.insert(o.path.clone(), entry).is_some() {
+                bail!("two pages would be written to {}", path.display());
+            }
+        }
+        self.create_folders(&paths)?;
+        if self.fresh {
+            return outputs
+                .par_iter()
+                .zip(paths.par_iter())
+                .try_for_each(|(o, relative)| write_file(&self.dir.join(relative), &o.bytes));
+        }
+        let changed: Vec<(&Output, PathBuf)> = outputs
+            .iter()
+            .zip(&paths)
+            .filter(|(o, relative)| {
+                !self.previous.unchanged(o) || !self.dir.join(relative).is_file()
+            })
+            .map(|(o, relative)| (o, temporary(&self.dir.join(relative))))
+            .collect();
+        self.pending.extend(changed.iter().map(|(_, t)| t.clone()));
         changed
             .par_iter()
-            .try_for_each(|(o, path)| write_file(&temporary(path), &o.bytes))
-    });
-    if let Err(err) = written {
-        for (_, path) in &changed {
-            let _ = std::fs::remove_file(temporary(path));
-        }
-        return Err(err);
+            .try_for_each(|(o, temp)| write_file(temp, &o.bytes))
     }
-    changed.par_iter().try_for_each(|(_, path)| {
-        std::fs::rename(temporary(path), path)
-            .with_context(|| format!("cannot move the new {} into place", path.display()))
-    })?;
-    let manifest = out.join(MARKER);
-    write_file(&temporary(&manifest), Manifest::render(outputs).as_bytes())?;
-    std::fs::rename(temporary(&manifest), &manifest)
-        .with_context(|| format!("cannot update {}", manifest.display()))?;
-    remove_stale(&previous, outputs, out);
-    Ok(())
+
+    fn create_folders(&mut self, paths: &[PathBuf]) -> Result<()> {
+        for folder in paths.iter().filter_map(|p| p.parent()) {
+            if !self.folders.contains(folder) {
+                let at = self.dir.join(folder);
+                std::fs::create_dir_all(&at)
+                    .with_context(|| format!("cannot create {}", at.display()))?;
+                self.folders.insert(folder.to_path_buf());
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts the new site in place: renames the staging folder, or the
+    /// updated files over the old ones; writes the manifest; removes what
+    /// the new site no longer has.
+    pub fn finish(mut self) -> Result<()> {
+        self.done = true;
+        let manifest = self.written.render();
+        if self.fresh {
+            let out = &self.out;
+            let result = write_file(&self.dir.join(MARKER), manifest.as_bytes()).and_then(|()| {
+                if out.exists() {
+                    // An empty folder (check_out_dir refuses anything else
+                    // without a marker).
+                    std::fs::remove_dir(out)
+                        .with_context(|| format!("cannot replace {}", out.display()))?;
+                }
+                std::fs::rename(&self.dir, out)
+                    .with_context(|| format!("cannot move the new site into {}", out.display()))
+            });
+            if result.is_err() {
+                let _ = std::fs::remove_dir_all(&self.dir);
+            }
+            return result;
+        }
+        let renamed = self.pending.par_iter().try_for_each(|temp| {
+            let path = final_path(temp);
+            std::fs::rename(temp, &path)
+                .with_context(|| format!("cannot move the new {} into place", path.display()))
+        });
+        if let Err(err) = renamed {
+            self.discard();
+            return Err(err);
+        }
+        let marker = self.out.join(MARKER);
+        write_file(&temporary(&marker), manifest.as_bytes())?;
+        std::fs::rename(temporary(&marker), &marker)
+            .with_context(|| format!("cannot update {}", marker.display()))?;
+        remove_stale(&self.previous, &self.written, &self.out);
+        Ok(())
+    }
+
+    /// Removes whatever a build that did not finish wrote.
+    fn discard(&self) {
+        if self.fresh {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        } else {
+            for temp in &self.pending {
+                let _ = std::fs::remove_file(temp);
+            }
+        }
+    }
+}
+
+impl Drop for SiteWriter {
+    fn drop(&mut self) {
+        if !self.done {
+            self.discard();
+        }
+    }
+}
+
+/// The suffix of a file written by an update before it is renamed into place.
+fn temporary_suffix() -> String {
+    format!(".dl4m-new-{}", std::process::id())
+}
+
+fn temporary(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(temporary_suffix());
+    path.with_file_name(name)
+}
+
+/// The file a [`temporary`] one replaces.
+fn final_path(temp: &Path) -> PathBuf {
+    let name = temp.file_name().unwrap_or_default().to_string_lossy();
+    let name = name.strip_suffix(&temporary_suffix()).unwrap_or(&name);
+    temp.with_file_name(name)
 }
 
 /// Removes the files of the previous site that the new one does not have,
 /// and the folders that leaves empty. Files the manifest does not list are
 /// someone else's and stay.
-fn remove_stale(previous: &Manifest, outputs: &[Output], out: &Path) {
-    let current: std::collections::HashSet<&str> =
-        outputs.iter().map(|o| o.path.as_str()).collect();
+fn remove_stale(previous: &Manifest, current: &Manifest, out: &Path) {
     let mut stale: Vec<&String> = previous
         .files
         .keys()
-        .filter(|p| !current.contains(p.as_str()))
+        .filter(|p| !current.files.contains_key(p.as_str()))
         .collect();
     stale.sort();
     for path in stale {
@@ -244,20 +350,6 @@ fn remove_stale(previous: &Manifest, outputs: &[Output], out: &Path) {
             folder = f.parent();
         }
     }
-}
-
-fn create_folders(paths: &[PathBuf], dir: &Path) -> Result<()> {
-    let mut folders: Vec<PathBuf> = paths
-        .iter()
-        .filter_map(|p| p.parent().map(|f| dir.join(f)))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    folders.iter().try_for_each(|folder| {
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))
-    })
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -290,17 +382,11 @@ impl Manifest {
         Manifest { files }
     }
 
-    fn render(outputs: &[Output]) -> String {
-        let mut lines: Vec<String> = outputs
+    fn render(&self) -> String {
+        let mut lines: Vec<String> = self
+            .files
             .iter()
-            .map(|o| {
-                format!(
-                    "{:016x} {} {}",
-                    content_hash(&o.bytes),
-                    o.bytes.len(),
-                    o.path
-                )
-            })
+            .map(|(path, (hash, len))| format!("{hash:016x} {len} {path}"))
             .collect();
         lines.sort();
         format!("{MANIFEST_HEADER}{}\n", lines.join("\n"))

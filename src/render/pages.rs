@@ -102,7 +102,7 @@ impl<'a> TermSummary<'a> {
 }
 
 /// Renders the home page, the search page, article pages, taxonomy pages and
-/// the 404 page.
+/// the 404 page, all at once; [`Renderer`] does the same a batch at a time.
 pub fn render_all(
     site: &Site,
     templates: &Templates,
@@ -110,94 +110,169 @@ pub fn render_all(
     title: &str,
     page_size: usize,
 ) -> Result<Vec<Output>> {
-    let page_size = page_size.max(1);
-    let rows = article_rows(site, templates, &urls.root)?;
-    let nav = || {
-        [
-            TaxonomyKind::Tasks,
-            TaxonomyKind::Architectures,
-            TaxonomyKind::Datasets,
-            TaxonomyKind::Authors,
-        ]
-        .iter()
-        .map(|k| NavItem {
-            title: k.title(),
-            path: k.path(),
-        })
+    let renderer = Renderer::new(site, templates, urls, title, page_size)?;
+    renderer
+        .plan()
+        .par_iter()
+        .map(|page| renderer.render(page))
         .collect()
-    };
-    let common = |path: String| Common {
-        site_title: title,
-        root: &urls.root,
-        base_url: urls.base_url.as_deref(),
-        path,
-        nav: nav(),
-    };
-    let all: Vec<usize> = (0..site.articles.len()).collect();
-    let mut outputs = Vec::new();
-    for list in paginate("", &all, page_size, &urls.root) {
-        let path = list.dir.clone();
-        outputs.push(home(site, templates, common(path), &rows, list)?);
-    }
-    outputs.push(page(
-        templates,
-        "search.html",
-        "search/index.html",
-        &PageContext {
-            common: common("search/".into()),
-            page: SearchPage {
-                total: site.articles.len(),
-            },
-        },
-    )?);
-    outputs.push(page(
-        templates,
-        "404.html",
-        "404.html",
-        &PageContext {
-            common: common("404.html".into()),
-            page: (),
-        },
-    )?);
-    let articles: Result<Vec<Output>> = (0..site.articles.len())
-        .into_par_iter()
-        .map(|i| {
-            article(
-                site,
-                i,
-                templates,
-                common(format!("articles/{}/", site.articles[i].slug)),
-            )
+}
+
+/// One page of the site, planned but not rendered yet; see [`Renderer::plan`].
+pub struct Page(PageKind);
+
+enum PageKind {
+    Home(List),
+    Search,
+    NotFound,
+    Article(usize),
+    /// A taxonomy (index into `site.taxonomies`) and one page of its terms.
+    TaxonomyIndex(usize, List),
+    /// A taxonomy, one of its terms, and one page of the term's articles.
+    Term(usize, usize, List),
+}
+
+/// Renders the pages of one site: plans every page first (cheap), so a
+/// caller can render, minify and write them in batches of bounded memory.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    urls: &'a Urls,
+    title: &'a str,
+    page_size: usize,
+    /// Every article's table row, minified; see [`article_rows`].
+    rows: Vec<String>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Renders the article rows every list page is made of.
+    pub fn new(
+        site: &'a Site,
+        templates: &'a Templates,
+        urls: &'a Urls,
+        title: &'a str,
+        page_size: usize,
+    ) -> Result<Self> {
+        Ok(Renderer {
+            rows: article_rows(site, templates, &urls.root)?,
+            site,
+            templates,
+            urls,
+            title,
+            page_size: page_size.max(1),
         })
-        .collect();
-    outputs.extend(articles?);
-    for taxonomy in &site.taxonomies {
-        let dir = format!("{}/", taxonomy.kind.path());
-        let terms: Vec<usize> = (0..taxonomy.terms.len()).collect();
-        for list in paginate(&dir, &terms, page_size * TERMS_PER_ROW_PAGE, &urls.root) {
-            let path = list.dir.clone();
-            outputs.push(taxonomy_index(taxonomy, templates, common(path), list)?);
-        }
-        let lists: Vec<(&Term, List)> = taxonomy
-            .terms
-            .iter()
-            .flat_map(|term| {
-                let dir = format!("{}/{}/", taxonomy.kind.path(), term.slug);
-                paginate(&dir, &term.articles, page_size, &urls.root)
-                    .into_iter()
-                    .map(move |list| (term, list))
-            })
-            .collect();
-        let pages: Result<Vec<Output>> = lists
-            .into_par_iter()
-            .map(|(term, list)| {
-                let path = list.dir.clone();
-                term_page(taxonomy.kind, term, templates, common(path), &rows, list)
-            })
-            .collect();
-        outputs.extend(pages?);
     }
-    Ok(outputs)
+
+    /// Every page of the site, in a fixed order.
+    pub fn plan(&self) -> Vec<Page> {
+        let (site, root, size) = (self.site, &self.urls.root, self.page_size);
+        let all: Vec<usize> = (0..site.articles.len()).collect();
+        let mut pages: Vec<Page> = paginate("", &all, size, root)
+            .into_iter()
+            .map(|list| Page(PageKind::Home(list)))
+            .collect();
+        pages.push(Page(PageKind::Search));
+        pages.push(Page(PageKind::NotFound));
+        pages.extend((0..site.articles.len()).map(|i| Page(PageKind::Article(i))));
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            let dir = format!("{}/", taxonomy.kind.path());
+            let terms: Vec<usize> = (0..taxonomy.terms.len()).collect();
+            pages.extend(
+                paginate(&dir, &terms, size * TERMS_PER_ROW_PAGE, root)
+                    .into_iter()
+                    .map(|list| Page(PageKind::TaxonomyIndex(t, list))),
+            );
+            for (i, term) in taxonomy.terms.iter().enumerate() {
+                let dir = format!("{}/{}/", taxonomy.kind.path(), term.slug);
+                pages.extend(
+                    paginate(&dir, &term.articles, size, root)
+                        .into_iter()
+                        .map(|list| Page(PageKind::Term(t, i, list))),
+                );
+            }
+        }
+        pages
+    }
+
+    /// Renders one planned page.
+    pub fn render(&self, page: &Page) -> Result<Output> {
+        let (site, templates, rows) = (self.site, self.templates, &self.rows);
+        match &page.0 {
+            PageKind::Home(list) => home(site, templates, self.common(&list.dir), rows, list),
+            PageKind::Search => self.render_page(
+                "search.html",
+                "search/index.html",
+                SearchPage {
+                    total: site.articles.len(),
+                },
+            ),
+            PageKind::NotFound => self.render_page("404.html", "404.html", ()),
+            PageKind::Article(i) => article(
+                site,
+                *i,
+                templates,
+                self.common(&format!("articles/{}/", site.articles[*i].slug)),
+            ),
+            PageKind::TaxonomyIndex(t, list) => taxonomy_index(
+                &site.taxonomies[*t],
+                templates,
+                self.common(&list.dir),
+                list,
+            ),
+            PageKind::Term(t, i, list) => {
+                let taxonomy = &site.taxonomies[*t];
+                let term = &taxonomy.terms[*i];
+                term_page(
+                    taxonomy.kind,
+                    term,
+                    templates,
+                    self.common(&list.dir),
+                    rows,
+                    list,
+                )
+            }
+        }
+    }
+
+    fn render_page<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        page_data: T,
+    ) -> Result<Output> {
+        let dir = path.trim_end_matches("index.html");
+        page(
+            self.templates,
+            template,
+            path,
+            &PageContext {
+                common: self.common(dir),
+                page: page_data,
+            },
+        )
+    }
+
+    /// What every page knows, for the page at `path`.
+    fn common(&self, path: &str) -> Common<'a> {
+        Common {
+            site_title: self.title,
+            root: &self.urls.root,
+            base_url: self.urls.base_url.as_deref(),
+            path: path.to_string(),
+            nav: [
+                TaxonomyKind::Tasks,
+                TaxonomyKind::Architectures,
+                TaxonomyKind::Datasets,
+                TaxonomyKind::Authors,
+            ]
+            .iter()
+            .map(|k| NavItem {
+                title: k.title(),
+                path: k.path(),
+            })
+            .collect(),
+        }
+    }
 }
 
 /// A taxonomy index page lists this many times more terms than a list page
@@ -340,7 +415,7 @@ struct HomePage<'a> {
     stats: &'a Stats,
     /// The rows marker; the rows themselves are spliced in after minifying.
     rows: &'static str,
-    pagination: Pagination,
+    pagination: &'a Pagination,
 }
 
 fn home(
@@ -348,7 +423,7 @@ fn home(
     templates: &Templates,
     common: Common,
     rows: &[String],
-    list: List,
+    list: &List,
 ) -> Result<Output> {
     let path = index_path(&common.path);
     let context = PageContext {
@@ -357,7 +432,7 @@ fn home(
             intro_html: &site.intro_html,
             stats: &site.stats,
             rows: ROWS_MARKER,
-            pagination: list.pagination,
+            pagination: &list.pagination,
         },
     };
     let mut output = page(templates, "index.html", &path, &context)?;
@@ -402,14 +477,14 @@ fn article(site: &Site, i: usize, templates: &Templates, common: Common) -> Resu
 struct TaxonomyPage<'a> {
     taxonomy: TaxonomyInfo,
     terms: Vec<TermSummary<'a>>,
-    pagination: Pagination,
+    pagination: &'a Pagination,
 }
 
 fn taxonomy_index(
     taxonomy: &Taxonomy,
     templates: &Templates,
     common: Common,
-    list: List,
+    list: &List,
 ) -> Result<Output> {
     let path = index_path(&common.path);
     let context = PageContext {
@@ -421,7 +496,7 @@ fn taxonomy_index(
                 .iter()
                 .map(|&i| TermSummary::of(&taxonomy.terms[i]))
                 .collect(),
-            pagination: list.pagination,
+            pagination: &list.pagination,
         },
     };
     page(templates, "taxonomy.html", &path, &context)
@@ -433,7 +508,7 @@ struct TermPage<'a> {
     term: TermSummary<'a>,
     /// The rows marker; the rows themselves are spliced in after minifying.
     rows: &'static str,
-    pagination: Pagination,
+    pagination: &'a Pagination,
 }
 
 fn term_page(
@@ -442,7 +517,7 @@ fn term_page(
     templates: &Templates,
     common: Common,
     rows: &[String],
-    list: List,
+    list: &List,
 ) -> Result<Output> {
     let path = index_path(&common.path);
     let context = PageContext {
@@ -451,7 +526,7 @@ fn term_page(
             taxonomy: TaxonomyInfo::of(kind),
             term: TermSummary::of(term),
             rows: ROWS_MARKER,
-            pagination: list.pagination,
+            pagination: &list.pagination,
         },
     };
     let mut output = page(templates, "term.html", &path, &context)?;
