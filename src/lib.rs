@@ -15,6 +15,7 @@ pub mod index;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod serve;
 pub mod text;
 pub mod write;
 

@@ -66,6 +66,26 @@ enum Command {
         #[arg(long, default_value_t = dl4m::DEFAULT_PAGE_SIZE, value_parser = page_size)]
         page_size: usize,
     },
+    /// Build, serve on 127.0.0.1 and rebuild whenever the data, templates or static files change; open pages reload by themselves.
+    Serve {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The port to listen on (127.0.0.1 only).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Folder of Tera templates replacing the built-in ones of the same name (watched).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Folder of static files (CSS, JS) [default: ./static if it exists, else built-in] (watched).
+        #[arg(long = "static")]
+        static_dir: Option<PathBuf>,
+        /// Articles per page of the home page and of each term page.
+        #[arg(long, default_value_t = dl4m::DEFAULT_PAGE_SIZE, value_parser = page_size)]
+        page_size: usize,
+    },
     /// Load and validate the data; write nothing.
     Check {
         #[command(flatten)]
@@ -156,6 +176,33 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
             }
             Ok(exit_code(&built, strict))
         }
+        Command::Serve {
+            data,
+            port,
+            open,
+            templates,
+            static_dir,
+            page_size,
+        } => {
+            let options = dl4m::serve::ServeOptions {
+                build: dl4m::Options {
+                    data: data.folder(),
+                    templates,
+                    static_dir: static_dir.or_else(|| existing(PathBuf::from("static"))),
+                    page_size,
+                    ..dl4m::Options::default()
+                },
+                port,
+                open,
+            };
+            dl4m::serve::serve(
+                options,
+                |built| report_build(built, paint),
+                |address| eprintln!("serving {address} (Ctrl-C to stop)"),
+            )?;
+            eprintln!("stopped");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check {
             data,
             format,
@@ -174,6 +221,24 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
                 Format::Json => print_json(&checked)?,
             }
             Ok(exit_code(&checked, strict))
+        }
+    }
+}
+
+/// What `serve` prints after each build.
+fn report_build(built: dl4m::serve::Built, paint: Paint) {
+    match built {
+        dl4m::serve::Built::Done(checked, took) => {
+            print_human(checked, paint);
+            eprintln!(
+                "built {} in {} ms",
+                plural(checked.site.articles.len(), "article"),
+                took.as_millis()
+            );
+        }
+        dl4m::serve::Built::Failed(err) => {
+            eprintln!("error: {err:#}");
+            eprintln!("the build failed; still serving the last good site");
         }
     }
 }

@@ -2,7 +2,8 @@
 //! playwright-core driving the system Chromium, axe-core for accessibility)
 //! against sites built here into temporary folders: the shipped data, the
 //! upstream list's latest snapshot, `tests/fixtures/hostile` and a synthetic
-//! list longer than one batch of results (`tests/browser/large-data.mjs`).
+//! list longer than one batch of results (`tests/browser/large-data.mjs`); and
+//! `dl4m serve` itself, on a copy of the latest snapshot (`serve.test.mjs`).
 //!
 //! They need `node` (20 or later), `npm ci` (for `node_modules/`) and
 //! Chromium (`apt-get install chromium`, or `CHROMIUM=/path/to/chrome`).
@@ -142,6 +143,7 @@ fn browser_suite() {
         .env("DL4M_SITE_SHIPPED", &shipped.out)
         .env("DL4M_SITE_HOSTILE", &hostile.out)
         .env("DL4M_SITE_LARGE", &large.out)
+        .env("DL4M_BIN", env!("CARGO_BIN_EXE_dl4m"))
         .env("FORCE_COLOR", "0")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
@@ -150,6 +152,10 @@ fn browser_suite() {
     match &latest {
         Some(built) => command.env("DL4M_SITE_LATEST", &built.out),
         None => command.env_remove("DL4M_SITE_LATEST"),
+    };
+    match common::corpus("latest") {
+        Some(data) => command.env("DL4M_CORPUS_LATEST", data),
+        None => command.env_remove("DL4M_CORPUS_LATEST"),
     };
 
     // Its own process group, so that a timeout stops the test files and
