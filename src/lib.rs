@@ -16,6 +16,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod serve;
+pub mod starter;
 pub mod text;
 pub mod write;
 
@@ -40,8 +41,9 @@ pub struct Options {
     pub templates: Option<PathBuf>,
     /// A folder of static files copied to `static/`; `None` uses the embedded ones.
     pub static_dir: Option<PathBuf>,
-    /// Articles per page of the home page and of each term page.
-    pub page_size: usize,
+    /// Articles per page of the home page and of each term page; `None`
+    /// takes `page_size` from `dl4m.toml`, else [`DEFAULT_PAGE_SIZE`].
+    pub page_size: Option<usize>,
     /// Called with the name of each stage as it starts (for a progress display).
     pub on_stage: Option<fn(&'static str)>,
 }
@@ -58,7 +60,7 @@ impl Default for Options {
             base_url: None,
             templates: None,
             static_dir: None,
-            page_size: DEFAULT_PAGE_SIZE,
+            page_size: None,
             on_stage: None,
         }
     }
@@ -146,13 +148,15 @@ pub fn check(options: &Options) -> Result<Checked> {
     };
     let mut diagnostics = Diagnostics::default();
     let mut input = timings.time("load", || -> Result<load::Input> {
-        let files = match &options.data {
+        let mut files = match &options.data {
             Some(dir) => load::read_dir(dir)?,
             None => load::embedded(),
         };
+        files.extend(read_config(options.data.as_deref())?);
         Ok(load::load(&files, &mut diagnostics))
     })?;
     let title = take_title(&mut input.intro);
+    let title = input.config.title.clone().unwrap_or(title);
     let site = timings.time("index", || index::build(&input, &mut diagnostics));
     Ok(Checked {
         site,
@@ -166,18 +170,18 @@ pub fn check(options: &Options) -> Result<Checked> {
 /// Builds the site into `options.out`; returns the model and diagnostics.
 pub fn build(options: &Options) -> Result<Checked> {
     write::check_out_dir(&options.out, options.data.as_deref())?;
-    let urls = render::Urls::new(options.base_url.as_deref())?;
     let templates = render::Templates::load(options.templates.as_deref())?;
     let mut checked = check(options)?;
+    let config = &checked.site.config;
+    let base_url = options.base_url.as_deref().or(config.base_url.as_deref());
+    let urls = render::Urls::new(base_url)?;
+    let page_size = options
+        .page_size
+        .or(config.page_size)
+        .unwrap_or(DEFAULT_PAGE_SIZE);
     let timings = &mut checked.timings;
     let renderer = timings.time("render", || {
-        render::pages::Renderer::new(
-            &checked.site,
-            &templates,
-            &urls,
-            &checked.title,
-            options.page_size,
-        )
+        render::pages::Renderer::new(&checked.site, &templates, &urls, &checked.title, page_size)
     })?;
     let mut writer = write::SiteWriter::start(&options.out)?;
     // Pages go through render, minify and write a batch at a time, so memory
@@ -204,6 +208,21 @@ pub fn build(options: &Options) -> Result<Checked> {
 
 /// How many pages are rendered, minified and written together.
 const PAGE_BATCH: usize = 512;
+
+/// `dl4m.toml` from the folder that holds the data folder (the current
+/// folder for the built-in data), when there is one.
+fn read_config(data: Option<&Path>) -> Result<Option<load::InputFile>> {
+    let site_root = data.and_then(Path::parent).unwrap_or(Path::new(""));
+    let path = site_root.join(load::config::FILE_NAME);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Some(load::InputFile {
+        name: path.display().to_string(),
+        bytes,
+    }))
+}
 
 /// Takes a leading `# Title` line out of the introduction as the site title.
 fn take_title(intro: &mut Option<String>) -> String {

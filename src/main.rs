@@ -62,9 +62,9 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
-        /// Articles per page of the home page and of each term page.
-        #[arg(long, default_value_t = dl4m::DEFAULT_PAGE_SIZE, value_parser = page_size)]
-        page_size: usize,
+        /// Articles per page of the home page and of each term page [default: `page_size` in dl4m.toml, else 250].
+        #[arg(long, value_parser = page_size)]
+        page_size: Option<usize>,
     },
     /// Build, serve on 127.0.0.1 and rebuild whenever the data, templates or static files change; open pages reload by themselves.
     Serve {
@@ -82,9 +82,14 @@ enum Command {
         /// Folder of static files (CSS, JS) [default: ./static if it exists, else built-in] (watched).
         #[arg(long = "static")]
         static_dir: Option<PathBuf>,
-        /// Articles per page of the home page and of each term page.
-        #[arg(long, default_value_t = dl4m::DEFAULT_PAGE_SIZE, value_parser = page_size)]
-        page_size: usize,
+        /// Articles per page of the home page and of each term page [default: `page_size` in dl4m.toml, else 250].
+        #[arg(long, value_parser = page_size)]
+        page_size: Option<usize>,
+    },
+    /// Create a new site: dl4m.toml, a data folder with one sample article, a README for curators and a GitHub Pages workflow.
+    New {
+        /// The folder to create (must not exist or be empty).
+        dir: PathBuf,
     },
     /// Load and validate the data; write nothing.
     Check {
@@ -201,6 +206,16 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
                 |address| eprintln!("serving {address} (Ctrl-C to stop)"),
             )?;
             eprintln!("stopped");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New { dir } => {
+            for file in dl4m::starter::create(&dir)? {
+                eprintln!("  created {}", dir.join(file).display());
+            }
+            eprintln!(
+                "next: cd {} && dl4m serve --open  (then edit data/list.bib and data/list.csv)",
+                dir.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Check {

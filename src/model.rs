@@ -200,9 +200,36 @@ pub struct Site {
     /// The home page introduction, rendered from Markdown and sanitised.
     pub intro_html: String,
     pub stats: Stats,
+    /// The site's settings from `dl4m.toml` (all defaults when there is none).
+    pub config: crate::load::config::Config,
 }
 
 impl Site {
+    /// The heading of a taxonomy: its `label` in `dl4m.toml`, else the built-in one.
+    pub fn label(&self, kind: TaxonomyKind) -> &str {
+        self.taxonomy_settings(kind)
+            .and_then(|t| t.label.as_deref())
+            .unwrap_or(kind.title())
+    }
+
+    /// The introduction of a taxonomy's index page, from `dl4m.toml`.
+    pub fn taxonomy_description(&self, kind: TaxonomyKind) -> Option<&str> {
+        self.taxonomy_settings(kind)
+            .and_then(|t| t.description.as_deref())
+    }
+
+    fn taxonomy_settings(&self, kind: TaxonomyKind) -> Option<&crate::load::config::TaxonomyLabel> {
+        use crate::load::config::TaxonomyName;
+        let name = match kind {
+            TaxonomyKind::Tasks => TaxonomyName::Tasks,
+            TaxonomyKind::Datasets => TaxonomyName::Datasets,
+            TaxonomyKind::Architectures => TaxonomyName::Architectures,
+            TaxonomyKind::Frameworks => TaxonomyName::Frameworks,
+            TaxonomyKind::Authors => TaxonomyName::Authors,
+        };
+        self.config.taxonomies.get(&name)
+    }
+
     /// The taxonomy of one kind.
     pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
         self.taxonomies

@@ -227,3 +227,58 @@ fn markup_in_data_is_shown_as_text() {
     );
     assert!(page.contains("<strong>bold</strong>"), "notes are Markdown");
 }
+
+#[test]
+fn a_new_site_builds_and_its_settings_shape_the_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let created = dl4m(tmp.path(), &["new", "list"]);
+    assert!(created.status.success(), "{created:?}");
+    let site = tmp.path().join("list");
+    let again = dl4m(tmp.path(), &["new", "list"]);
+    assert_eq!(again.status.code(), Some(2), "a used folder is refused");
+
+    let checked = dl4m(&site, &["check", "--strict"]);
+    assert!(
+        checked.status.success(),
+        "the starter site checks clean: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+
+    let config = std::fs::read_to_string(site.join("dl4m.toml")).unwrap();
+    let config = config
+        .replace("title = \"My reading list\"", "title = \"Sound Papers\"")
+        .replace("# repository = ", "repository = ")
+        .replace("label = \"Tasks\"", "label = \"Problems\"")
+        + "\n[taxonomies.datasets.extra]\n";
+    write(&site, "dl4m.toml", &(config + "colour = \"red\"\n"));
+    let built = dl4m(&site, &["build", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert!(built.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: unknown setting `taxonomies.datasets.extra.colour`")
+            || stderr.contains("warning: unknown setting `taxonomies.datasets.extra`"),
+        "an unknown key is a warning: {stderr}"
+    );
+    assert!(
+        stderr.contains("dl4m.toml:"),
+        "with its file and line: {stderr}"
+    );
+
+    let home = std::fs::read_to_string(site.join("site/index.html")).unwrap();
+    assert!(
+        home.contains("<title>Sound Papers</title>"),
+        "the title comes from dl4m.toml"
+    );
+    assert!(
+        home.contains(">Problems</a>"),
+        "the nav uses the taxonomy label"
+    );
+    let article =
+        std::fs::read_to_string(site.join("site/articles/schluter2014improved/index.html"))
+            .unwrap();
+    assert!(
+        article.contains("href=https://github.com/you/my-list/blob/main/data/list.bib#L4"),
+        "edit links point at the entry's line"
+    );
+    assert!(article.contains("href=https://github.com/you/my-list/blob/main/data/list.csv#L2"));
+}

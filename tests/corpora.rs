@@ -330,7 +330,7 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn long_lists_are_paginated_with_every_article_on_exactly_one_page() {
     let Some(dir) = corpus("latest") else { return };
-    let built = common::build_with(&dir, |options| options.page_size = 40);
+    let built = common::build_with(&dir, |options| options.page_size = Some(40));
     let index = built.search_index();
     let site_order: Vec<String> = index["articles"]
         .as_array()

@@ -45,6 +45,7 @@ pub fn build(input: &Input, diags: &mut Diagnostics) -> Site {
         taxonomies,
         intro_html,
         stats,
+        config: input.config.clone(),
     }
 }
 

@@ -5,6 +5,7 @@
 //! becomes a [`Diagnostic`](crate::diag::Diagnostic) with file and line.
 
 pub mod bibtex;
+pub mod config;
 mod repair;
 pub mod table;
 pub mod taxonomy;
@@ -32,6 +33,8 @@ pub struct Input {
     /// The home page introduction (`index.md`), as Markdown.
     pub intro: Option<String>,
     pub taxonomy: taxonomy::TaxonomyConfig,
+    /// The site's settings (`dl4m.toml` beside the data folder).
+    pub config: config::Config,
     /// The decoded text of every data file, for quoting in diagnostics.
     pub texts: SourceTexts,
 }
@@ -44,6 +47,7 @@ fn kind_of(name: &str) -> Option<&'static str> {
         "csv" | "tsv" => Some("table"),
         _ if name.ends_with("index.md") => Some("intro"),
         _ if name.ends_with("taxonomy.toml") => Some("taxonomy"),
+        _ if name.ends_with(config::FILE_NAME) => Some("config"),
         _ => None,
     }
 }
@@ -58,7 +62,8 @@ pub fn read_dir(dir: &Path) -> Result<Vec<InputFile>> {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if !path.is_file() || kind_of(name).is_none() {
+        // Settings live beside the data folder, not in it; see `lib::check`.
+        if !path.is_file() || matches!(kind_of(name), None | Some("config")) {
             continue;
         }
         let bytes =
@@ -99,6 +104,7 @@ pub fn load(files: &[InputFile], diags: &mut Diagnostics) -> Input {
             Some("table") => input.tables.push(table::parse(&file.name, &text, diags)),
             Some("intro") => input.intro = Some(text),
             Some("taxonomy") => input.taxonomy = taxonomy::parse(&file.name, &text, diags),
+            Some("config") => input.config = config::parse(&file.name, &text, diags),
             _ => {}
         }
     }

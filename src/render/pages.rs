@@ -14,16 +14,20 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct Common<'a> {
     site_title: &'a str,
+    /// `description`, `author` and `repository` from `dl4m.toml`.
+    site_description: Option<&'a str>,
+    author: Option<&'a str>,
+    repository: Option<&'a str>,
     root: &'a str,
     base_url: Option<&'a str>,
     /// The page's own path relative to the root (`articles/x/`), for canonical links.
     path: String,
-    nav: Vec<NavItem>,
+    nav: Vec<NavItem<'a>>,
 }
 
 #[derive(Serialize)]
-struct NavItem {
-    title: &'static str,
+struct NavItem<'a> {
+    title: &'a str,
     path: &'static str,
 }
 
@@ -59,24 +63,66 @@ impl<'a> Row<'a> {
 
 /// A taxonomy as its index page and the nav describe it.
 #[derive(Serialize)]
-struct TaxonomyInfo {
+struct TaxonomyInfo<'a> {
     kind: TaxonomyKind,
     path: &'static str,
-    title: &'static str,
+    title: &'a str,
+    description: Option<&'a str>,
     singular: &'static str,
     /// The URL parameter that filters the home page by a term (`task`).
     facet: Option<&'static str>,
 }
 
-impl TaxonomyInfo {
-    fn of(kind: TaxonomyKind) -> Self {
+impl<'a> TaxonomyInfo<'a> {
+    fn of(site: &'a Site, kind: TaxonomyKind) -> Self {
         TaxonomyInfo {
             kind,
             path: kind.path(),
-            title: kind.title(),
+            title: site.label(kind),
+            description: site.taxonomy_description(kind),
             singular: kind.singular(),
             facet: kind.facet(),
         }
+    }
+}
+
+/// A link to the line of a data file an article comes from, on the
+/// repository's host (`repository` or `edit_url` in `dl4m.toml`).
+#[derive(Serialize)]
+struct EditLink {
+    /// The file and line, e.g. `data/dl4m.bib:12`.
+    label: String,
+    url: String,
+}
+
+/// The edit links of an article, one per data file line it was read from.
+fn edit_links(site: &Site, article: &Article) -> Vec<EditLink> {
+    article
+        .sources
+        .iter()
+        .filter_map(|source| {
+            let path = repository_path(&source.file);
+            let url = site.config.edit_link(&path, source.line)?;
+            Some(EditLink {
+                label: format!("{path}:{}", source.line),
+                url,
+            })
+        })
+        .collect()
+}
+
+/// A data file's path relative to the folder of `dl4m.toml`: the data
+/// folder's name and the file's (`data/dl4m.bib`).
+fn repository_path(file: &str) -> String {
+    let path = std::path::Path::new(file);
+    let name = |p: Option<&std::path::Path>| {
+        p.and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    match (name(path.parent()), name(Some(path))) {
+        (Some(folder), Some(file)) => format!("{folder}/{file}"),
+        (None, Some(file)) => file,
+        _ => file.to_string(),
     }
 }
 
@@ -214,6 +260,7 @@ impl<'a> Renderer<'a> {
                 self.common(&format!("articles/{}/", site.articles[*i].slug)),
             ),
             PageKind::TaxonomyIndex(t, list) => taxonomy_index(
+                site,
                 &site.taxonomies[*t],
                 templates,
                 self.common(&list.dir),
@@ -223,6 +270,7 @@ impl<'a> Renderer<'a> {
                 let taxonomy = &site.taxonomies[*t];
                 let term = &taxonomy.terms[*i];
                 term_page(
+                    site,
                     taxonomy.kind,
                     term,
                     templates,
@@ -254,8 +302,12 @@ impl<'a> Renderer<'a> {
 
     /// What every page knows, for the page at `path`.
     fn common(&self, path: &str) -> Common<'a> {
+        let config = &self.site.config;
         Common {
             site_title: self.title,
+            site_description: config.description.as_deref(),
+            author: config.author.as_deref(),
+            repository: config.repository.as_deref(),
             root: &self.urls.root,
             base_url: self.urls.base_url.as_deref(),
             path: path.to_string(),
@@ -266,8 +318,8 @@ impl<'a> Renderer<'a> {
                 TaxonomyKind::Authors,
             ]
             .iter()
-            .map(|k| NavItem {
-                title: k.title(),
+            .map(|&k| NavItem {
+                title: self.site.label(k),
                 path: k.path(),
             })
             .collect(),
@@ -449,6 +501,7 @@ struct SearchPage {
 #[derive(Serialize)]
 struct ArticlePage<'a> {
     article: &'a Article,
+    edit_links: Vec<EditLink>,
     previous: Option<Row<'a>>,
     next: Option<Row<'a>>,
     related: Vec<Row<'a>>,
@@ -461,6 +514,7 @@ fn article(site: &Site, i: usize, templates: &Templates, common: Common) -> Resu
         common,
         page: ArticlePage {
             article: a,
+            edit_links: edit_links(site, a),
             previous: i.checked_sub(1).map(|p| Row::of(&site.articles[p])),
             next: site.articles.get(i + 1).map(Row::of),
             related: a
@@ -475,12 +529,13 @@ fn article(site: &Site, i: usize, templates: &Templates, common: Common) -> Resu
 
 #[derive(Serialize)]
 struct TaxonomyPage<'a> {
-    taxonomy: TaxonomyInfo,
+    taxonomy: TaxonomyInfo<'a>,
     terms: Vec<TermSummary<'a>>,
     pagination: &'a Pagination,
 }
 
 fn taxonomy_index(
+    site: &Site,
     taxonomy: &Taxonomy,
     templates: &Templates,
     common: Common,
@@ -490,7 +545,7 @@ fn taxonomy_index(
     let context = PageContext {
         common,
         page: TaxonomyPage {
-            taxonomy: TaxonomyInfo::of(taxonomy.kind),
+            taxonomy: TaxonomyInfo::of(site, taxonomy.kind),
             terms: list
                 .items
                 .iter()
@@ -504,7 +559,7 @@ fn taxonomy_index(
 
 #[derive(Serialize)]
 struct TermPage<'a> {
-    taxonomy: TaxonomyInfo,
+    taxonomy: TaxonomyInfo<'a>,
     term: TermSummary<'a>,
     /// The rows marker; the rows themselves are spliced in after minifying.
     rows: &'static str,
@@ -512,6 +567,7 @@ struct TermPage<'a> {
 }
 
 fn term_page(
+    site: &Site,
     kind: TaxonomyKind,
     term: &Term,
     templates: &Templates,
@@ -523,7 +579,7 @@ fn term_page(
     let context = PageContext {
         common,
         page: TermPage {
-            taxonomy: TaxonomyInfo::of(kind),
+            taxonomy: TaxonomyInfo::of(site, kind),
             term: TermSummary::of(term),
             rows: ROWS_MARKER,
             pagination: &list.pagination,
