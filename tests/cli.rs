@@ -249,6 +249,10 @@ fn a_new_site_builds_and_its_settings_shape_the_pages() {
         .replace("title = \"My reading list\"", "title = \"Sound Papers\"")
         .replace("# repository = ", "repository = ")
         .replace("label = \"Tasks\"", "label = \"Problems\"")
+        .replace(
+            "columns = [\"tasks\", \"architectures\", \"datasets\", \"code\"]",
+            "columns = [\"frameworks\", \"tasks\", \"code\"]",
+        )
         + "\n[taxonomies.datasets.extra]\n";
     write(&site, "dl4m.toml", &(config + "colour = \"red\"\n"));
     let built = dl4m(&site, &["build", "--color", "never"]);
@@ -273,6 +277,19 @@ fn a_new_site_builds_and_its_settings_shape_the_pages() {
         home.contains(">Problems</a>"),
         "the nav uses the taxonomy label"
     );
+    let header: Vec<&str> = home
+        .match_indices("data-col=")
+        .map(|(i, _)| home[i + 9..].split([' ', '>']).next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        header,
+        ["frameworks", "tasks", "code"],
+        "columns follow dl4m.toml"
+    );
+    assert!(home.contains(
+        "<td class=c-frameworks data-label=Frameworks><a class=chip href=/frameworks/theano/>Theano</a>"
+    ));
+    assert!(!home.contains("c-arch"), "a column left out is not shown");
     let article =
         std::fs::read_to_string(site.join("site/articles/schluter2014improved/index.html"))
             .unwrap();

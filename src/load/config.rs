@@ -61,7 +61,6 @@ pub enum Column {
     Architectures,
     Datasets,
     Frameworks,
-    Venue,
     Code,
 }
 

@@ -23,6 +23,8 @@ struct Common<'a> {
     /// The page's own path relative to the root (`articles/x/`), for canonical links.
     path: String,
     nav: Vec<NavItem<'a>>,
+    /// The optional columns of article lists.
+    columns: Vec<ColumnInfo<'a>>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +44,7 @@ struct Row<'a> {
     tasks: &'a [TermRef],
     architectures: &'a [TermRef],
     datasets: &'a [TermRef],
+    frameworks: &'a [TermRef],
     code: Option<&'a str>,
 }
 
@@ -56,9 +59,53 @@ impl<'a> Row<'a> {
             tasks: &a.tasks,
             architectures: &a.architectures,
             datasets: &a.datasets,
+            frameworks: &a.frameworks,
             code: a.code.first().map(|l| l.url.as_str()),
         }
     }
+}
+
+/// One optional column of the article lists (`columns` in `dl4m.toml`).
+#[derive(Serialize)]
+struct ColumnInfo<'a> {
+    /// The [`Row`] field and the taxonomy folder (`tasks`), or `code`.
+    key: &'static str,
+    /// The cell's class, which the stylesheet lays out by.
+    class: &'static str,
+    label: &'a str,
+    /// The search index's facet, for rows built in the browser (`task`).
+    facet: Option<&'static str>,
+}
+
+/// The columns article lists show after year and title.
+fn columns(site: &Site) -> Vec<ColumnInfo<'_>> {
+    use crate::load::config::{Column, DEFAULT_COLUMNS};
+    let chosen = site.config.columns.as_deref().unwrap_or(&DEFAULT_COLUMNS);
+    chosen
+        .iter()
+        .map(|column| {
+            let (kind, class) = match column {
+                Column::Tasks => (TaxonomyKind::Tasks, "c-tasks"),
+                Column::Architectures => (TaxonomyKind::Architectures, "c-arch"),
+                Column::Datasets => (TaxonomyKind::Datasets, "c-data"),
+                Column::Frameworks => (TaxonomyKind::Frameworks, "c-frameworks"),
+                Column::Code => {
+                    return ColumnInfo {
+                        key: "code",
+                        class: "c-code",
+                        label: "Code",
+                        facet: None,
+                    };
+                }
+            };
+            ColumnInfo {
+                key: kind.path(),
+                class,
+                label: site.label(kind),
+                facet: kind.facet(),
+            }
+        })
+        .collect()
 }
 
 /// A taxonomy as its index page and the nav describe it.
@@ -323,6 +370,7 @@ impl<'a> Renderer<'a> {
                 path: k.path(),
             })
             .collect(),
+            columns: columns(self.site),
         }
     }
 }
@@ -338,13 +386,16 @@ fn article_rows(site: &Site, templates: &Templates, root: &str) -> Result<Vec<St
     struct RowContext<'a> {
         a: Row<'a>,
         root: &'a str,
+        columns: &'a [ColumnInfo<'a>],
     }
+    let columns = columns(site);
     site.articles
         .par_iter()
         .map(|article| {
             let context = RowContext {
                 a: Row::of(article),
                 root,
+                columns: &columns,
             };
             let html = page(templates, "row.html", "row.html", &context)?;
             Ok(minify_fragment(&String::from_utf8_lossy(&html.bytes)))

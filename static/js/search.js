@@ -266,6 +266,9 @@ class TableView {
     this.index = index;
     this.root = root;
     this.matchRanges = matchRanges;
+    // The columns after year and title, as the page's table header lists them.
+    this.columns = [...table.querySelectorAll('thead th[data-col]')]
+      .map((th) => ({ key: th.dataset.col, facet: th.dataset.facet, className: th.className, label: th.textContent }));
     this.rows = new Map([...this.tbody.rows].map((row) => [row.dataset.slug, row]));
     this.limit = BATCH;
     this.generation = 0;
@@ -346,10 +349,9 @@ class TableView {
     return element('tr', { dataset: { slug: a.s } },
       element('td', { className: 'c-year' }, a.y ? String(a.y) : element('span', { className: 'muted' }, 'n.d.')),
       article,
-      element('td', { className: 'c-tasks', dataset: { label: 'Tasks' } }, ...chips('task', 'tasks')),
-      element('td', { className: 'c-arch', dataset: { label: 'Architectures' } }, ...chips('architecture', 'architectures')),
-      element('td', { className: 'c-data', dataset: { label: 'Datasets' } }, ...chips('dataset', 'datasets')),
-      element('td', { className: 'c-code' }, code));
+      ...this.columns.map((c) => (c.key === 'code'
+        ? element('td', { className: c.className }, code)
+        : element('td', { className: c.className, dataset: { label: c.label } }, ...chips(c.facet, c.key)))));
   }
 }
 
