@@ -467,3 +467,50 @@ fn publishing_outputs_are_deterministic() {
         assert_eq!(a.page(file), b.page(file), "{file} differs between builds");
     }
 }
+
+#[test]
+fn a_date_added_column_orders_the_feed() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).expect("data folder");
+    std::fs::write(
+        data.join("list.bib"),
+        "@article{a, title = {First & oldest}, author = {Doe, Jane}, year = 2010, journal = {J}}\n\
+         @article{b, title = {Second}, author = {Roe, Rich}, year = 2012, journal = {J}}\n\
+         @article{c, title = {Third}, author = {Poe, Edgar}, year = 2011, journal = {J}}\n",
+    )
+    .expect("bib");
+    std::fs::write(
+        data.join("list.csv"),
+        "Key,Date added\na,2020-05-01\nb,2018-01-31\nc,2019-12-24\n",
+    )
+    .expect("csv");
+    let built = build(&data, Some(BASE));
+    let doc = roxmltree::Document::parse(built.page("atom.xml")).expect("atom.xml is XML");
+    let feed = doc.root_element();
+    let text = |n: roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.has_tag_name((ATOM, name)))
+            .and_then(|c| c.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let entries: Vec<(String, String)> = feed
+        .children()
+        .filter(|n| n.has_tag_name((ATOM, "entry")))
+        .map(|e| (text(e, "title"), text(e, "updated")))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (
+                "First & oldest".to_string(),
+                "2020-05-01T00:00:00Z".to_string()
+            ),
+            ("Third".into(), "2019-12-24T00:00:00Z".into()),
+            ("Second".into(), "2018-01-31T00:00:00Z".into()),
+        ]
+    );
+    assert_eq!(text(feed, "updated"), "2020-05-01T00:00:00Z");
+    assert!(built.page("atom.xml").contains("First &amp; oldest"));
+}

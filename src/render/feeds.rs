@@ -15,7 +15,7 @@
 use super::Output;
 use super::cite::Citation;
 use crate::model::{Article, Site};
-use crate::text::facet_key;
+use crate::text::match_key;
 
 /// How many articles the Atom feed lists.
 pub const FEED_ENTRIES: usize = 50;
@@ -87,7 +87,7 @@ pub fn date_added(a: &Article) -> Option<(i32, u32, u32)> {
         .iter()
         .find(|d| {
             matches!(
-                facet_key(&d.label).replace([' ', '-', '_'], "").as_str(),
+                match_key(&d.label).as_str(),
                 "dateadded" | "added" | "addedon"
             )
         })
