@@ -39,20 +39,43 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+/// The most URLs one sitemap file may list (sitemaps.org protocol).
+pub const SITEMAP_LIMIT: usize = 50_000;
+
 /// `sitemap.xml` listing `pages` (folders relative to the root, `""` for
-/// the home page) under `base_url`.
-pub fn sitemap(base_url: &str, pages: &[String]) -> Output {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for page in pages {
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            xml_escape(&format!("{base_url}{page}"))
-        ));
+/// the home page) under `base_url`. Past [`SITEMAP_LIMIT`] pages, the URLs
+/// go into `sitemap-1.xml`, `sitemap-2.xml`, … and `sitemap.xml` becomes
+/// the sitemap index that lists them.
+pub fn sitemap(base_url: &str, pages: &[String]) -> Vec<Output> {
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    const NS: &str = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
+    let urlset = |pages: &[String]| {
+        let mut xml = format!("{HEAD}<urlset {NS}>\n");
+        for page in pages {
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                xml_escape(&format!("{base_url}{page}"))
+            ));
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    };
+    if pages.len() <= SITEMAP_LIMIT {
+        return vec![Output::new("sitemap.xml", urlset(pages))];
     }
-    xml.push_str("</urlset>\n");
-    Output::new("sitemap.xml", xml)
+    let mut out = Vec::new();
+    let mut index = format!("{HEAD}<sitemapindex {NS}>\n");
+    for (n, chunk) in pages.chunks(SITEMAP_LIMIT).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        index.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            xml_escape(&format!("{base_url}{name}"))
+        ));
+        out.push(Output::new(name, urlset(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    out.push(Output::new("sitemap.xml", index));
+    out
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap is named when known.
@@ -219,6 +242,20 @@ mod tests {
         assert_eq!(parse_date("2017-13-01"), None);
         assert_eq!(parse_date("yesterday"), None);
         assert_eq!(timestamp((2017, 8, 5)), "2017-08-05T00:00:00Z");
+    }
+
+    #[test]
+    fn long_sitemaps_are_split_under_an_index() {
+        let pages: Vec<String> = (0..SITEMAP_LIMIT + 1).map(|i| format!("p{i}/")).collect();
+        let files = sitemap("https://x.org/", &pages);
+        let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(names, ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]);
+        let index = String::from_utf8_lossy(&files[2].bytes);
+        assert!(index.contains("<sitemapindex"));
+        assert!(index.contains("<loc>https://x.org/sitemap-2.xml</loc>"));
+        let second = String::from_utf8_lossy(&files[1].bytes);
+        assert_eq!(second.matches("<url>").count(), 1);
+        assert_eq!(sitemap("https://x.org/", &pages[..2]).len(), 1);
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub fn publish(renderer: &pages::Renderer) -> Vec<Output> {
     let (site, urls, keys) = (renderer.site(), renderer.urls(), renderer.keys());
     let mut out = vec![feeds::robots(urls.base_url.as_deref())];
     if let Some(base) = &urls.base_url {
-        out.push(feeds::sitemap(base, &renderer.page_dirs()));
+        out.extend(feeds::sitemap(base, &renderer.page_dirs()));
         out.push(feeds::atom(site, base, renderer.title(), |i| {
             cite::citation(&site.articles[i])
         }));
