@@ -324,11 +324,21 @@ pub struct Citation {
     pub text: String,
 }
 
-/// `Jordi` → `J.`, `Peter M.` → `P. M.`, `Jean-Pierre` → `J.-P.`
+/// `Jordi` → `J.`, `Peter M.` → `P. M.`, `Jean-Pierre` → `J.-P.`, and
+/// initials run together (`Yandre MG`) → `Y. M. G.`
 fn initials(given: &str) -> String {
     given
         .split_whitespace()
         .map(|word| {
+            let run_together =
+                (2..=3).contains(&word.chars().count()) && word.chars().all(|c| c.is_uppercase());
+            if run_together {
+                return word
+                    .chars()
+                    .map(|c| format!("{c}."))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
             word.split('-')
                 .filter_map(|part| part.chars().find(|c| c.is_alphanumeric()))
                 .map(|c| format!("{}.", c.to_uppercase()))
@@ -443,7 +453,8 @@ pub fn citation(a: &Article) -> Citation {
             }
         }
     }
-    if let Some(publisher) = &a.publisher {
+    // APA names the publisher of books and proceedings, not of journals.
+    if let Some(publisher) = a.publisher.as_ref().filter(|_| !is_journal) {
         plain(&mut spans, format!("{} ", sentence(publisher)));
     }
     if let Some(doi) = &a.doi {
@@ -617,6 +628,7 @@ mod tests {
         j.volume = Some("12".into());
         j.number = Some("4".into());
         j.authors = vec![person("Jean-Pierre Marc", "Dupont")];
+        j.publisher = Some("Elsevier".into());
         j.year = None;
         j.doi = None;
         let c = citation(&j);
@@ -631,6 +643,16 @@ mod tests {
             .map(|s| s.text.as_str())
             .collect();
         assert_eq!(italic, ["Journal of Things", "12"]);
+    }
+
+    #[test]
+    fn initials_of_every_given_name() {
+        assert_eq!(initials("Jordi"), "J.");
+        assert_eq!(initials("Peter M."), "P. M.");
+        assert_eq!(initials("Yandre MG"), "Y. M. G.");
+        assert_eq!(initials("CJ"), "C. J.");
+        assert_eq!(initials("Jean-Pierre"), "J.-P.");
+        assert_eq!(initials("Émile"), "É.");
     }
 
     #[test]
