@@ -198,6 +198,7 @@ pub fn build(options: &Options) -> Result<Checked> {
     }
     let mut files = vec![timings.time("search index", || render::search::render(&checked.site))];
     files.extend(static_files(options.static_dir.as_deref())?);
+    files.extend(timings.time("publish", || render::publish(&renderer)));
     let files = timings.time("minify", || write::minify(files));
     timings.time("write", || {
         writer.write(&files)?;

@@ -74,6 +74,9 @@ pub struct Article {
     pub bibtex: Option<String>,
     /// Where the article was read from (BibTeX entry and/or table row).
     pub sources: Vec<Source>,
+    /// The article's place in the data (0 = first): later entries are newer
+    /// additions to the list, which is what the Atom feed follows.
+    pub position: usize,
     /// Indices of articles sharing a task or dataset, most shared first.
     #[serde(skip)]
     pub related: Vec<usize>,

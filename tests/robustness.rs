@@ -593,6 +593,22 @@ fn hostile_data_builds_to_a_site_where_nothing_runs_or_escapes() {
         );
         // The site's own style for readers without JavaScript.
         let mut html = html.replace(own_module, "");
+        // Article pages' own cite module and JSON-LD, which must be one
+        // whole JSON document with no `<` (so no `</script>` from the data).
+        if path.starts_with("articles/") {
+            let cite = "<script src=/static/js/cite.js type=module></script>";
+            assert_eq!(html.matches(cite).count(), 1, "{path}: cite module");
+            html = html.replace(cite, "");
+            let open = "<script type=application/ld+json>";
+            assert_eq!(html.matches(open).count(), 1, "{path}: one JSON-LD");
+            if let Some(start) = html.find(open) {
+                let len = html[start..].find("</script>").expect("JSON-LD ends");
+                let json = &html[start + open.len()..start + len];
+                assert!(!json.contains('<'), "{path}: {json}");
+                serde_json::from_str::<serde_json::Value>(json).expect("JSON-LD parses");
+                html.replace_range(start..start + len + "</script>".len(), "");
+            }
+        }
         if let Some(start) = html.find("<noscript><style>.finder") {
             if let Some(len) = html[start..].find("</style></noscript>") {
                 html.replace_range(start..start + len, "");

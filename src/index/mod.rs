@@ -28,7 +28,8 @@ pub fn build(input: &Input, diags: &mut Diagnostics) -> Site {
     let mut articles: Vec<Article> = drafts
         .iter()
         .zip(slugs)
-        .map(|(draft, slug)| article(draft, slug, diags))
+        .enumerate()
+        .map(|(position, (draft, slug))| article(draft, slug, position, diags))
         .collect();
     let data_order = sort_newest_first(&mut articles);
     let mut by_position = vec![0; drafts.len()];
@@ -68,7 +69,7 @@ fn article_slugs(drafts: &[Draft]) -> Vec<String> {
         .collect()
 }
 
-fn article(draft: &Draft, slug: String, diags: &mut Diagnostics) -> Article {
+fn article(draft: &Draft, slug: String, position: usize, diags: &mut Diagnostics) -> Article {
     let title = draft
         .title
         .clone()
@@ -116,6 +117,7 @@ fn article(draft: &Draft, slug: String, diags: &mut Diagnostics) -> Article {
             .collect(),
         bibtex: draft.bibtex.clone(),
         sources: draft.sources.clone(),
+        position,
         related: Vec::new(),
     }
 }

@@ -5,6 +5,9 @@
 //! search index) returns [`Output`]s that [`crate::write`] puts on disk;
 //! `lib.rs` calls [`pages::render_all`] and [`search::render`] as two timed stages.
 
+pub mod cite;
+pub mod feeds;
+pub mod meta;
 pub mod pages;
 pub mod search;
 
@@ -37,6 +40,26 @@ impl Output {
             splice: None,
         }
     }
+}
+
+/// The publishing outputs: `robots.txt`, and with an absolute base URL
+/// `sitemap.xml` and `atom.xml` ([`feeds`]); every article's `.bib`, the
+/// whole bibliography and its CSL-JSON export ([`cite`]).
+pub fn publish(renderer: &pages::Renderer) -> Vec<Output> {
+    let (site, urls, keys) = (renderer.site(), renderer.urls(), renderer.keys());
+    let mut out = vec![feeds::robots(urls.base_url.as_deref())];
+    if let Some(base) = &urls.base_url {
+        out.extend(feeds::sitemap(base, &renderer.page_dirs()));
+        out.push(feeds::atom(site, base, renderer.title(), |i| {
+            cite::citation(&site.articles[i])
+        }));
+    }
+    let page_url = |a: &crate::model::Article| {
+        let base = urls.base_url.as_deref().unwrap_or(&urls.root);
+        format!("{base}articles/{}/", a.slug)
+    };
+    out.extend(cite::exports(site, keys, page_url));
+    out
 }
 
 /// Where the site will be served from.

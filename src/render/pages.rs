@@ -3,6 +3,8 @@
 //! Each builds a Tera context from borrowed model data and renders the
 //! template of the same name (`index.html`, `article.html`, …).
 
+use super::cite::{self, Citation};
+use super::meta::{self, ArticleMeta, PageInfo};
 use super::{Output, ROWS_MARKER, Templates, Urls, tera_error};
 use crate::model::{Article, Person, Site, Stats, Taxonomy, TaxonomyKind, Term, TermRef};
 use crate::write::minify_fragment;
@@ -25,6 +27,8 @@ struct Common<'a> {
     nav: Vec<NavItem<'a>>,
     /// The optional columns of article lists.
     columns: Vec<ColumnInfo<'a>>,
+    /// Whether the site has an Atom feed (only with an absolute base URL).
+    feed: bool,
 }
 
 #[derive(Serialize)]
@@ -235,6 +239,8 @@ pub struct Renderer<'a> {
     page_size: usize,
     /// Every article's table row, minified; see [`article_rows`].
     rows: Vec<String>,
+    /// Every article's citation key; see [`cite::cite_keys`].
+    keys: Vec<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -248,6 +254,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<Self> {
         Ok(Renderer {
             rows: article_rows(site, templates, &urls.root)?,
+            keys: cite::cite_keys(site),
             site,
             templates,
             urls,
@@ -287,6 +294,42 @@ impl<'a> Renderer<'a> {
         pages
     }
 
+    /// The folder of every page but the 404 page, relative to the root
+    /// (`""` for the home page, `articles/x/`), in plan order: what a sitemap lists.
+    pub fn page_dirs(&self) -> Vec<String> {
+        self.plan()
+            .iter()
+            .filter_map(|page| match &page.0 {
+                PageKind::Home(list)
+                | PageKind::TaxonomyIndex(_, list)
+                | PageKind::Term(_, _, list) => Some(list.dir.clone()),
+                PageKind::Search => Some("search/".into()),
+                PageKind::NotFound => None,
+                PageKind::Article(i) => Some(format!("articles/{}/", self.site.articles[*i].slug)),
+            })
+            .collect()
+    }
+
+    /// The site this renderer renders.
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// Where the site is served from.
+    pub fn urls(&self) -> &'a Urls {
+        self.urls
+    }
+
+    /// The site's title.
+    pub fn title(&self) -> &'a str {
+        self.title
+    }
+
+    /// The citation key of each article, by index into the site's articles.
+    pub fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
     /// Renders one planned page.
     pub fn render(&self, page: &Page) -> Result<Output> {
         let (site, templates, rows) = (self.site, self.templates, &self.rows);
@@ -303,6 +346,7 @@ impl<'a> Renderer<'a> {
             PageKind::Article(i) => article(
                 site,
                 *i,
+                &self.keys[*i],
                 templates,
                 self.common(&format!("articles/{}/", site.articles[*i].slug)),
             ),
@@ -371,6 +415,7 @@ impl<'a> Renderer<'a> {
             })
             .collect(),
             columns: columns(self.site),
+            feed: self.urls.base_url.is_some(),
         }
     }
 }
@@ -556,14 +601,65 @@ struct ArticlePage<'a> {
     previous: Option<Row<'a>>,
     next: Option<Row<'a>>,
     related: Vec<Row<'a>>,
+    cite: ArticleCite,
+    meta: ArticleMeta,
 }
 
-fn article(site: &Site, i: usize, templates: &Templates, common: Common) -> Result<Output> {
+/// How to cite an article: its normalised BibTeX, where to download it,
+/// and a formatted reference.
+#[derive(Serialize)]
+struct ArticleCite {
+    key: String,
+    /// The `.bib` file's name, next to the page.
+    bib_file: String,
+    bibtex: String,
+    citation: Citation,
+}
+
+/// "Title by A, B (2017)": the page's description.
+fn describe(a: &Article) -> String {
+    let mut s = a.title.clone();
+    if !a.authors.is_empty() {
+        let names: Vec<&str> = a.authors.iter().map(|p| p.display.as_str()).collect();
+        s.push_str(" by ");
+        s.push_str(&names.join(", "));
+    }
+    if let Some(year) = a.year {
+        s.push_str(&format!(" ({year})"));
+    }
+    s
+}
+
+fn article(
+    site: &Site,
+    i: usize,
+    key: &str,
+    templates: &Templates,
+    common: Common,
+) -> Result<Output> {
     let a = &site.articles[i];
     let path = index_path(&common.path);
+    let url = common.base_url.map(|base| format!("{base}{}", common.path));
+    let description = describe(a);
+    let meta = meta::article_meta(
+        a,
+        &PageInfo {
+            url: url.as_deref(),
+            site_title: common.site_title,
+            description: &description,
+        },
+    );
+    let cite = ArticleCite {
+        key: key.to_string(),
+        bib_file: format!("{}.bib", a.slug),
+        bibtex: cite::bibtex(a, key),
+        citation: cite::citation(a),
+    };
     let context = PageContext {
         common,
         page: ArticlePage {
+            cite,
+            meta,
             article: a,
             edit_links: edit_links(site, a),
             previous: i.checked_sub(1).map(|p| Row::of(&site.articles[p])),

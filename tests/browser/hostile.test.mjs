@@ -120,6 +120,12 @@ describe('markup in the data is text (hostile fixture)', { skip: skipUnless('hos
       assert.equal(response.status(), 200, path);
       const text = (await page.locator('h1').first().textContent()).replace(/\s+/g, ' ').trim();
       assert.equal(text, h1, `${path}: the heading is the literal text`);
+      if (path.startsWith('/articles/')) {
+        const ld = JSON.parse(await page.locator('script[type="application/ld+json"]').textContent());
+        assert.equal(ld.headline, h1, `${path}: the JSON-LD quotes the title whole`);
+        const meta = await page.locator('meta[name=citation_title]').getAttribute('content');
+        assert.equal(meta, h1, `${path}: citation_title is the literal title`);
+      }
       await assertClean(path);
     }
   });

@@ -476,7 +476,19 @@ export function injected(page) {
         if (/^\s*javascript:/i.test(attr.value)) found.push(`javascript: URL: ${describe(el)}`);
       }
     }
+    const jsonLd = document.querySelectorAll('script[type="application/ld+json"]');
+    if (jsonLd.length > 1) found.push(`${jsonLd.length} JSON-LD scripts: one was split off`);
     for (const el of document.querySelectorAll('script')) {
+      // The page's own JSON-LD is data, never run: it may quote the markup
+      // as long as it is still one whole JSON document.
+      if (el.type === 'application/ld+json') {
+        try {
+          JSON.parse(el.textContent);
+        } catch {
+          found.push(`JSON-LD that does not parse (data broke out of it?): ${describe(el)}`);
+        }
+        continue;
+      }
       if (/__pwned|alert\(/.test(el.textContent)) found.push(`script element: ${describe(el)}`);
     }
     for (const el of document.querySelectorAll('img, iframe, object, embed')) {
