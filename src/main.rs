@@ -65,6 +65,9 @@ enum Command {
         /// Articles per page of the home page and of each term page.
         #[arg(long, default_value_t = dl4m::DEFAULT_PAGE_SIZE, value_parser = page_size)]
         page_size: usize,
+        /// Shard the search index above this many bytes (for tests).
+        #[arg(long, hide = true, default_value_t = dl4m::render::search::SHARD_THRESHOLD)]
+        search_shard_bytes: usize,
     },
     /// Load and validate the data; write nothing.
     Check {
@@ -132,6 +135,7 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
             strict,
             timings,
             page_size,
+            search_shard_bytes,
         } => {
             let options = dl4m::Options {
                 data: data.folder(),
@@ -140,6 +144,7 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
                 templates,
                 static_dir: static_dir.or_else(|| existing(PathBuf::from("static"))),
                 page_size,
+                search_shard_bytes,
                 on_stage: progress::start().then_some(progress::stage as fn(&'static str)),
             };
             let built = dl4m::build(&options);

@@ -34,13 +34,20 @@
 //! had no `authors` table (`a` held names), `c` was 0 or 1 and there was no
 //! `x`.
 
+pub mod sharded;
+pub mod words;
+
 use super::Output;
 use crate::model::{Article, Site, TaxonomyKind, TermRef};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// The version of the format above; bump it when a reader would misread.
+/// The version of the single-file format above; bump it when a reader would misread.
 pub const VERSION: u32 = 2;
+
+/// The size in bytes above which the single file (format 2) gives way to the
+/// sharded format 3: no search file is ever much larger than this.
+pub const SHARD_THRESHOLD: usize = 1_000_000;
 
 /// The faceted taxonomies, in the order the filters show them.
 const FACETS: [TaxonomyKind; 4] = [
@@ -119,14 +126,55 @@ fn refs(article: &Article, kind: TaxonomyKind) -> &[TermRef] {
     }
 }
 
-/// Renders `search-index.json` for the whole site.
-pub fn render<'s>(site: &'s Site) -> Output {
+/// Renders the search index of the whole site: `search-index.json` in format
+/// 2 when it fits in `shard_bytes`, else the sharded format 3 (a manifest and
+/// the files under `search-index/`).
+pub fn render(site: &Site, shard_bytes: usize) -> Vec<Output> {
+    match single_file(site, shard_bytes) {
+        Some(json) => vec![Output::new("search-index.json", json)],
+        None => sharded::render(site),
+    }
+}
+
+/// Format 2 as JSON, or `None` when it would be larger than `limit` bytes.
+fn single_file(site: &Site, limit: usize) -> Option<Vec<u8>> {
+    let mut out = Limited {
+        bytes: Vec::new(),
+        limit,
+    };
+    serde_json::to_writer(&mut out, &single_index(site)).ok()?;
+    Some(out.bytes)
+}
+
+/// A writer that fails once more than `limit` bytes are written to it, so
+/// that a large index is not serialised in full only to be thrown away.
+struct Limited {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Limited {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            return Err(std::io::Error::other("over the limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The whole index in format 2.
+fn single_index<'a>(site: &'a Site) -> Index<'a> {
     let facets: Vec<(&'static str, TaxonomyKind, Table)> = FACETS
         .iter()
         .filter_map(|&kind| Some((kind.facet()?, kind, Table::of_taxonomy(site, kind))))
         .collect();
     let authors = Table::of_taxonomy(site, TaxonomyKind::Authors);
-    let record = |a: &'s Article| Record {
+    let record = |a: &'a Article| Record {
         s: &a.slug,
         t: &a.title,
         a: authors.ids(a.authors.iter().map(|p| p.slug.as_str())),
@@ -143,7 +191,7 @@ pub fn render<'s>(site: &'s Site) -> Output {
         x: a.abstract_text.as_deref(),
     };
     let articles = site.articles.iter().map(record).collect();
-    let index = Index {
+    Index {
         version: VERSION,
         facets: facets
             .iter()
@@ -151,9 +199,7 @@ pub fn render<'s>(site: &'s Site) -> Output {
             .collect(),
         authors: authors.entries.clone(),
         articles,
-    };
-    let json = serde_json::to_vec(&index).unwrap_or_else(|_| b"{}".to_vec());
-    Output::new("search-index.json", json)
+    }
 }
 
 #[cfg(test)]
@@ -161,7 +207,8 @@ mod tests {
     use super::*;
     use crate::load;
 
-    fn index_of(bib: &str, csv: &str) -> serde_json::Value {
+    /// The site of a BibTeX file and a table (for the tests of this module).
+    pub(super) fn site_of(bib: &str, csv: &str) -> Site {
         let file = |name: &str, text: &str| load::InputFile {
             name: name.into(),
             bytes: text.as_bytes().to_vec(),
@@ -169,9 +216,14 @@ mod tests {
         let files = [file("t.bib", bib), file("t.csv", csv)];
         let mut diagnostics = crate::diag::Diagnostics::default();
         let loaded = load::load(&files, &mut diagnostics);
-        let site = crate::index::build(&loaded, &mut diagnostics);
-        let out = render(&site);
-        serde_json::from_slice(&out.bytes).expect("JSON")
+        crate::index::build(&loaded, &mut diagnostics)
+    }
+
+    fn index_of(bib: &str, csv: &str) -> serde_json::Value {
+        let site = site_of(bib, csv);
+        let out = render(&site, SHARD_THRESHOLD);
+        assert_eq!(out.len(), 1, "a small site has one search file");
+        serde_json::from_slice(&out[0].bytes).expect("JSON")
     }
 
     #[test]
