@@ -132,7 +132,7 @@ fn refs(article: &Article, kind: TaxonomyKind) -> &[TermRef] {
 pub fn render(site: &Site, shard_bytes: usize) -> Vec<Output> {
     match single_file(site, shard_bytes) {
         Some(json) => vec![Output::new("search-index.json", json)],
-        None => sharded::render(site),
+        None => sharded::render(site, shard_bytes),
     }
 }
 

@@ -18,8 +18,11 @@ pub const VERSION: u32 = 3;
 pub const RECORD_ROWS: usize = 16;
 
 /// A word chunk is closed once it holds this many bytes (a single word's
-/// postings can make one larger, up to 4 × count / 6 bytes).
-pub const CHUNK_BYTES: usize = 16 * 1024;
+/// postings can make one larger, up to 4 × count / 6 bytes): a 64th of the
+/// shard threshold, from 1 KB to 16 KB.
+pub fn chunk_bytes(shard_bytes: usize) -> usize {
+    (shard_bytes / 64).clamp(1024, 16 * 1024)
+}
 
 /// Where a word occurs; the bits and the weights are those of engine.js.
 const TITLE: u8 = 1;
@@ -106,14 +109,19 @@ impl<'a> Tables<'a> {
     }
 }
 
-/// Renders the manifest and every file under `search-index/`.
-pub fn render(site: &Site) -> Vec<Output> {
+/// Renders the manifest and every file under `search-index/`, with word
+/// chunks of about [`chunk_bytes`]`(shard_bytes)`.
+pub fn render(site: &Site, shard_bytes: usize) -> Vec<Output> {
     let tables = Tables::new(site);
     let postings = Postings::of(site, &tables);
     let mut outputs = Vec::new();
     let mut words = BTreeMap::new();
     for (name, fields) in GROUPS {
-        let chunks = chunks(postings.group(fields), site.articles.len());
+        let chunks = chunks(
+            postings.group(fields),
+            site.articles.len(),
+            chunk_bytes(shard_bytes),
+        );
         let firsts = chunks.iter().map(|(first, _)| first.clone()).collect();
         for (k, (_, json)) in chunks.into_iter().enumerate() {
             outputs.push(Output::new(format!("search-index/{name}-{k}.json"), json));
@@ -210,16 +218,16 @@ impl Postings {
     }
 }
 
-/// Splits sorted entries into chunks of about [`CHUNK_BYTES`], never
-/// splitting one word's entries; returns each chunk's first word and JSON.
-fn chunks(entries: Vec<(&str, u8, &[u32])>, count: usize) -> Vec<(String, Vec<u8>)> {
+/// Splits sorted entries into chunks of about `size` bytes, never splitting
+/// one word's entries; returns each chunk's first word and JSON.
+fn chunks(entries: Vec<(&str, u8, &[u32])>, count: usize, size: usize) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut current: Vec<u8> = Vec::new();
     let mut first = String::new();
     let mut previous: Option<&str> = None;
     for (word, field, ids) in entries {
         let new_word = previous != Some(word);
-        if new_word && current.len() >= CHUNK_BYTES {
+        if new_word && current.len() >= size {
             current.push(b']');
             out.push((std::mem::take(&mut first), std::mem::take(&mut current)));
         }
@@ -476,7 +484,7 @@ mod tests {
     #[test]
     fn every_article_is_in_exactly_one_record_shard() {
         let site = synthetic(40);
-        let outputs = render(&site);
+        let outputs = render(&site, SHARD_THRESHOLD);
         let manifest = json(file(&outputs, "search-index.json"));
         assert_eq!(manifest["count"], 40);
         let mut slugs = Vec::new();
@@ -503,7 +511,7 @@ mod tests {
     #[test]
     fn chunks_cover_every_word_once_in_order() {
         let site = synthetic(1200);
-        let outputs = render(&site);
+        let outputs = render(&site, SHARD_THRESHOLD);
         let manifest = json(file(&outputs, "search-index.json"));
         let expected: [(&str, Vec<String>); 3] = [
             (
@@ -561,7 +569,7 @@ mod tests {
     #[test]
     fn filters_list_the_articles_of_each_value() {
         let site = synthetic(20);
-        let outputs = render(&site);
+        let outputs = render(&site, SHARD_THRESHOLD);
         let manifest = json(file(&outputs, "search-index.json"));
         let tasks = json(file(&outputs, "search-index/filter-task.json"));
         for (i, posting) in tasks.as_array().expect("values").iter().enumerate() {
