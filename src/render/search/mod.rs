@@ -1,5 +1,7 @@
-//! The client-side search index, `search-index.json`, read by
-//! `static/js/engine.js`.
+//! The client-side search index, read by `static/js/engine.js`: one file,
+//! `search-index.json` (format 2), or, once that file would be larger than
+//! [`SHARD_THRESHOLD`] (1 MB), a small `search-index.json` manifest and
+//! files under `search-index/` fetched as queries need them (format 3).
 //!
 //! Format, version 2 (compact: short keys, shared values by index):
 //!
@@ -33,6 +35,57 @@
 //! A reader must check `version` and ignore keys it does not know. Version 1
 //! had no `authors` table (`a` held names), `c` was 0 or 1 and there was no
 //! `x`.
+//!
+//! Format, version 3 (sharded; written by [`sharded`]). `search-index.json`:
+//!
+//! ```json
+//! {
+//!   "version": 3,
+//!   "count": 100000,
+//!   "facets": {"task": [["Onset detection", "onset-detection"], …], …},
+//!   "counts": {"task": [5210, …], "architecture": […], …},
+//!   "code": 40112,
+//!   "years": [[2026, 2950], [2025, 3120], …, [0, 17]],
+//!   "words": {"title": ["a", "beat", …], "author": […], "other": […]},
+//!   "records": 16
+//! }
+//! ```
+//!
+//! - `count`: the number of articles; an article is known by its position
+//!   in site order, `0..count`.
+//! - `facets`: as in version 2; `counts.<name>[i]` is how many articles carry
+//!   value `i`, `code` how many have a code link (the counts without a query
+//!   or filter).
+//! - `years`: the year of every article in site order, as `[year, run
+//!   length]` pairs (0: unknown).
+//! - `words.<group>`: the first word of each chunk of that group's word
+//!   index; chunk `k` is `search-index/<group>-<k>.json` and holds the words
+//!   from its first word up to (not including) the next chunk's, in
+//!   JavaScript string order (UTF-16 code units). The groups are the fields
+//!   a word was found in: `title`; `author` (the authors' names); `other`
+//!   (facet values, venue, year, abstract).
+//! - `records`: the number of articles per record shard: articles
+//!   `k × records` to `(k + 1) × records - 1` are in
+//!   `search-index/records-<k>.json`.
+//!
+//! A word chunk is a list of `[word, field, posting]`, sorted by word, then
+//! field: the word as `words` in engine.js makes it (see [`words`]); the
+//! field where it occurs, 1 title, 2 author, 4 task/architecture/dataset/
+//! framework, 8 venue, 16 year, 32 abstract; the posting, the sorted
+//! positions of the articles where it occurs there, as a string of the
+//! characters `A–Z a–z 0–9 - _` (values 0 to 63): either the gaps between
+//! positions (the first counted from -1, each gap `position - previous - 1`)
+//! as numbers of 5-bit digits, most significant first, every digit but a
+//! number's last with 32 added; or `~` and a bitmap, position `p` being bit
+//! `p % 6` of the character `1 + p / 6`. Example: `["onset", 1, "AhB"]`: the
+//! title word "onset" in articles 0 and 34.
+//!
+//! A record shard is a list of records as in version 2 without `x`, whose
+//! `a` lists `[display name, slug]` pairs rather than indices.
+//!
+//! Filter data: `search-index/filter-<facet>.json` lists one posting per
+//! value of `facets.<facet>` (its articles); `search-index/filter-code.json`
+//! is the posting of the articles with a code link.
 
 pub mod sharded;
 pub mod words;

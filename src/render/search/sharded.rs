@@ -461,6 +461,7 @@ mod tests {
         assert!(encode(&(0..1000).collect::<Vec<_>>(), 1000).starts_with('~'));
         assert_eq!(encode(&[0, 1, 2], 1000), "AAA");
         assert_eq!(encode(&[32], 1000), "hA");
+        assert_eq!(encode(&[0, 34], 1000), "AhB", "the example of the format");
     }
 
     #[test]
