@@ -393,10 +393,16 @@ export class ShardedEngine extends BaseEngine {
   }
 
   // The chunk names of each word group whose word range meets the words
-  // that start with `w`.
+  // that start with `w`, or the group's prefix file for `w` when it has one.
   chunkNames(w) {
     const names = [];
     for (const [group, firsts] of Object.entries(this.manifest.words)) {
+      const prefixes = this.manifest.prefixes?.[group] ?? [];
+      const p = lowerBound(prefixes, w);
+      if (prefixes[p] === w) {
+        names.push(`${group}-p${p}`);
+        continue;
+      }
       const at = lowerBound(firsts, w);
       const from = firsts[at] === w ? at : Math.max(0, at - 1);
       const to = lowerBound(firsts, `${w}\uffff`);

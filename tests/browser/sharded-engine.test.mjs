@@ -75,6 +75,8 @@ describe('the engine on a sharded index', { skip }, () => {
     for (let k = 0; k < vocabulary.length; k += Math.ceil(vocabulary.length / 60)) {
       queries.push(vocabulary[k], vocabulary[k].slice(0, 3), `${vocabulary[k]} ${vocabulary[(k * 7) % vocabulary.length]}`);
     }
+    // Every short word answered from a prefix file.
+    for (const list of Object.values(sharded.manifest.prefixes)) queries.push(...list, list.join(' '));
     for (const q of queries) {
       const state = { ...emptyState(), q };
       const want = [...single.search(state).results];
@@ -116,6 +118,15 @@ describe('the engine on a sharded index', { skip }, () => {
     assert.ok(!log.some((u) => u.includes('filter-')), 'no filter data without a filter');
     for (const i of found.results.subarray(0, 25)) assert.equal(fresh.article(i).s, single.article(i).s);
     assert.deepEqual(fresh.authorsOf(fresh.article(found.results[0])), single.authorsOf(single.article(found.results[0])));
+  });
+
+  it('a short word is looked up in one prefix file per group, not in many chunks', async () => {
+    globalThis.fetch = diskFetch(dir, (log = []));
+    const fresh = new ShardedEngine(sharded.manifest, '/search-index/');
+    assert.ok(sharded.manifest.prefixes.other.includes('t'));
+    await fresh.search({ ...emptyState(), q: 't' });
+    assert.ok(log.includes('/search-index/other-p' + sharded.manifest.prefixes.other.indexOf('t') + '.json'), log.join(' '));
+    assert.ok(log.length <= 3, log.join(' '));
   });
 
   it('decodes gaps and bitmaps', () => {

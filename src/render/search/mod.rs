@@ -47,6 +47,7 @@
 //!   "code": 40112,
 //!   "years": [[2026, 2950], [2025, 3120], …, [0, 17]],
 //!   "words": {"title": ["a", "beat", …], "author": […], "other": […]},
+//!   "prefixes": {"title": ["a", "b", "co", …], "author": […], "other": […]},
 //!   "records": 16
 //! }
 //! ```
@@ -64,6 +65,12 @@
 //!   JavaScript string order (UTF-16 code units). The groups are the fields
 //!   a word was found in: `title`; `author` (the authors' names); `other`
 //!   (facet values, venue, year, abstract).
+//! - `prefixes.<group>`: the short query words (one or two UTF-16 units, in
+//!   the same order) whose words span several chunks of the group; the one
+//!   at position `k` has its own file, `search-index/<group>-p<k>.json`, to
+//!   be read instead of those chunks: a chunk with the entries of the word
+//!   itself and, under the word `<prefix>\u0000`, per field the union of the
+//!   postings of the longer words that start with it.
 //! - `records`: the number of articles per record shard: articles
 //!   `k × records` to `(k + 1) × records - 1` are in
 //!   `search-index/records-<k>.json`.

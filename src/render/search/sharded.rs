@@ -52,6 +52,7 @@ struct Manifest<'a> {
     code: usize,
     years: Vec<(i32, usize)>,
     words: BTreeMap<&'static str, Vec<String>>,
+    prefixes: BTreeMap<&'static str, Vec<String>>,
     records: usize,
 }
 
@@ -116,15 +117,19 @@ pub fn render(site: &Site, shard_bytes: usize) -> Vec<Output> {
     let postings = Postings::of(site, &tables);
     let mut outputs = Vec::new();
     let mut words = BTreeMap::new();
+    let mut prefixes = BTreeMap::new();
+    let count = site.articles.len();
     for (name, fields) in GROUPS {
-        let chunks = chunks(
-            postings.group(fields),
-            site.articles.len(),
-            chunk_bytes(shard_bytes),
-        );
-        let firsts = chunks.iter().map(|(first, _)| first.clone()).collect();
+        let entries = postings.group(fields);
+        let chunks = chunks(&entries, count, chunk_bytes(shard_bytes));
+        let firsts: Vec<String> = chunks.iter().map(|(first, _)| first.clone()).collect();
         for (k, (_, json)) in chunks.into_iter().enumerate() {
             outputs.push(Output::new(format!("search-index/{name}-{k}.json"), json));
+        }
+        let short = prefix_files(&entries, &firsts, count);
+        prefixes.insert(name, short.iter().map(|(p, _)| p.clone()).collect());
+        for (k, (_, json)) in short.into_iter().enumerate() {
+            outputs.push(Output::new(format!("search-index/{name}-p{k}.json"), json));
         }
         words.insert(name, firsts);
     }
@@ -142,6 +147,7 @@ pub fn render(site: &Site, shard_bytes: usize) -> Vec<Output> {
         code: site.articles.iter().filter(|a| !a.code.is_empty()).count(),
         years: year_runs(site),
         words,
+        prefixes,
         records: RECORD_ROWS,
     };
     outputs.push(Output::new("search-index.json", to_json(&manifest)));
@@ -209,23 +215,19 @@ impl Postings {
                     .map(move |(w, ids)| (w.as_str(), f, ids.as_slice()))
             })
             .collect();
-        entries.sort_by(|a, b| {
-            a.0.encode_utf16()
-                .cmp(b.0.encode_utf16())
-                .then(a.1.cmp(&b.1))
-        });
+        entries.sort_by(|a, b| js_order(a.0, b.0).then(a.1.cmp(&b.1)));
         entries
     }
 }
 
 /// Splits sorted entries into chunks of about `size` bytes, never splitting
 /// one word's entries; returns each chunk's first word and JSON.
-fn chunks(entries: Vec<(&str, u8, &[u32])>, count: usize, size: usize) -> Vec<(String, Vec<u8>)> {
+fn chunks(entries: &[(&str, u8, &[u32])], count: usize, size: usize) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut current: Vec<u8> = Vec::new();
     let mut first = String::new();
     let mut previous: Option<&str> = None;
-    for (word, field, ids) in entries {
+    for &(word, field, ids) in entries {
         let new_word = previous != Some(word);
         if new_word && current.len() >= size {
             current.push(b']');
@@ -245,6 +247,104 @@ fn chunks(entries: Vec<(&str, u8, &[u32])>, count: usize, size: usize) -> Vec<(S
         out.push((first, current));
     }
     out
+}
+
+/// Query words of at most this many UTF-16 units (one or two keystrokes)
+/// are looked up in a prefix file when their words span several chunks.
+const SHORT: usize = 2;
+
+/// JavaScript's string order: by UTF-16 code units.
+fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// The prefix files of a group's sorted entries: for each prefix of at most
+/// [`SHORT`] UTF-16 units whose words span more than one chunk, the entries
+/// of the prefix itself and, under the word `prefix + "\0"`, per field the
+/// union of the longer words that start with it; sorted by prefix.
+fn prefix_files(
+    entries: &[(&str, u8, &[u32])],
+    firsts: &[String],
+    count: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let chunk_of = |word: &str| {
+        firsts
+            .partition_point(|f| js_order(f, word).is_le())
+            .saturating_sub(1)
+    };
+    let mut short: Vec<String> = entries
+        .iter()
+        .flat_map(|(word, _, _)| (1..=SHORT).filter_map(|n| utf16_prefix(word, n)))
+        .collect();
+    short.sort_by(|a, b| js_order(a, b));
+    short.dedup();
+    let mut out = Vec::new();
+    for prefix in short {
+        let start = entries.partition_point(|e| js_order(e.0, &prefix).is_lt());
+        let len = entries[start..]
+            .iter()
+            .take_while(|e| e.0.starts_with(prefix.as_str()))
+            .count();
+        let words = &entries[start..start + len];
+        let (Some(first), Some(last)) = (words.first(), words.last()) else {
+            continue;
+        };
+        if chunk_of(first.0) == chunk_of(last.0) {
+            continue;
+        }
+        let json = prefix_file(&prefix, words, count);
+        out.push((prefix, json));
+    }
+    out
+}
+
+/// The first `n` UTF-16 units of `word`, when they are whole characters
+/// and the word is longer.
+fn utf16_prefix(word: &str, n: usize) -> Option<String> {
+    let mut units = 0;
+    for (at, c) in word.char_indices() {
+        if units == n {
+            return Some(word[..at].to_string());
+        }
+        units += c.len_utf16();
+    }
+    None
+}
+
+/// One prefix file (see [`prefix_files`]) from the entries of the words
+/// that start with `prefix`.
+fn prefix_file(prefix: &str, words: &[(&str, u8, &[u32])], count: usize) -> Vec<u8> {
+    let mut unions: BTreeMap<u8, Vec<bool>> = BTreeMap::new();
+    let mut json = vec![b'['];
+    for &(word, field, ids) in words {
+        if word == prefix {
+            if json.len() > 1 {
+                json.push(b',');
+            }
+            json.extend(to_json(&(word, field, encode(ids, count))));
+            continue;
+        }
+        let union = unions.entry(field).or_insert_with(|| vec![false; count]);
+        for &id in ids {
+            if let Some(bit) = union.get_mut(id as usize) {
+                *bit = true;
+            }
+        }
+    }
+    let longer = format!("{prefix}\0");
+    for (field, union) in unions {
+        let ids: Vec<u32> = (0u32..)
+            .zip(&union)
+            .filter(|(_, b)| **b)
+            .map(|(i, _)| i)
+            .collect();
+        if json.len() > 1 {
+            json.push(b',');
+        }
+        json.extend(to_json(&(&longer, field, encode(&ids, count))));
+    }
+    json.push(b']');
+    json
 }
 
 /// A sorted set of article positions as a string: the gaps between them
@@ -565,6 +665,25 @@ mod tests {
             }
         }
         assert!(manifest["words"]["other"].as_array().expect("chunks").len() > 1);
+    }
+
+    #[test]
+    fn prefix_files_hold_the_union_of_longer_words() {
+        let site = synthetic(1200);
+        let outputs = render(&site, 20_000);
+        let manifest = json(file(&outputs, "search-index.json"));
+        let short = manifest["prefixes"]["other"].as_array().expect("prefixes");
+        let k = short.iter().position(|p| p == "p").expect("a file for `p`");
+        let entries = json(file(&outputs, &format!("search-index/other-p{k}.json")));
+        let entries = entries.as_array().expect("entries");
+        assert!(entries.iter().all(|e| e[0] == "p\0"), "no word is `p` itself");
+        let abstracts = entries.iter().find(|e| e[1] == ABSTRACT).expect("abstract words");
+        // Every abstract has its "piece<i>", spread over many chunks.
+        let all: Vec<u32> = (0..1200).collect();
+        assert_eq!(decode(abstracts[2].as_str().expect("posting"), 1200), all);
+        assert_eq!(utf16_prefix("𝄞ab", 1), None, "half a surrogate pair is no prefix");
+        assert_eq!(utf16_prefix("𝄞ab", 2).as_deref(), Some("𝄞"));
+        assert_eq!(utf16_prefix("ab", 2), None, "the word itself is no prefix");
     }
 
     #[test]
