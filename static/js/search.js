@@ -145,7 +145,9 @@ class Finder {
     await this.index.loadFilters(missing);
     if (generation !== this.generation) return;
     const found = await this.index.search(this.state);
-    if (generation === this.generation) this.facetControls.count(found);
+    if (generation !== this.generation) return;
+    this.found = found;
+    this.facetControls.count(found);
   }
 
   setStatus(text) {
