@@ -676,12 +676,22 @@ mod tests {
         let k = short.iter().position(|p| p == "p").expect("a file for `p`");
         let entries = json(file(&outputs, &format!("search-index/other-p{k}.json")));
         let entries = entries.as_array().expect("entries");
-        assert!(entries.iter().all(|e| e[0] == "p\0"), "no word is `p` itself");
-        let abstracts = entries.iter().find(|e| e[1] == ABSTRACT).expect("abstract words");
+        assert!(
+            entries.iter().all(|e| e[0] == "p\0"),
+            "no word is `p` itself"
+        );
+        let abstracts = entries
+            .iter()
+            .find(|e| e[1] == ABSTRACT)
+            .expect("abstract words");
         // Every abstract has its "piece<i>", spread over many chunks.
         let all: Vec<u32> = (0..1200).collect();
         assert_eq!(decode(abstracts[2].as_str().expect("posting"), 1200), all);
-        assert_eq!(utf16_prefix("𝄞ab", 1), None, "half a surrogate pair is no prefix");
+        assert_eq!(
+            utf16_prefix("𝄞ab", 1),
+            None,
+            "half a surrogate pair is no prefix"
+        );
         assert_eq!(utf16_prefix("𝄞ab", 2).as_deref(), Some("𝄞"));
         assert_eq!(utf16_prefix("ab", 2), None, "the word itself is no prefix");
     }
