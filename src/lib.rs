@@ -44,6 +44,9 @@ pub struct Options {
     /// Articles per page of the home page and of each term page; `None`
     /// takes `page_size` from `dl4m.toml`, else [`DEFAULT_PAGE_SIZE`].
     pub page_size: Option<usize>,
+    /// The size above which the search index is sharded (format 3 rather
+    /// than one `search-index.json`); [`render::search::SHARD_THRESHOLD`] by default.
+    pub search_shard_bytes: usize,
     /// Called with the name of each stage as it starts (for a progress display).
     pub on_stage: Option<fn(&'static str)>,
 }
@@ -61,6 +64,7 @@ impl Default for Options {
             templates: None,
             static_dir: None,
             page_size: None,
+            search_shard_bytes: render::search::SHARD_THRESHOLD,
             on_stage: None,
         }
     }
@@ -196,7 +200,9 @@ pub fn build(options: &Options) -> Result<Checked> {
         let pages = timings.time("minify", || write::minify(pages));
         timings.time("write", || writer.write(&pages))?;
     }
-    let mut files = vec![timings.time("search index", || render::search::render(&checked.site))];
+    let mut files = timings.time("search index", || {
+        render::search::render(&checked.site, options.search_shard_bytes)
+    });
     files.extend(static_files(options.static_dir.as_deref())?);
     files.extend(timings.time("publish", || render::publish(&renderer)));
     let files = timings.time("minify", || write::minify(files));

@@ -65,6 +65,9 @@ enum Command {
         /// Articles per page of the home page and of each term page [default: `page_size` in dl4m.toml, else 250].
         #[arg(long, value_parser = page_size)]
         page_size: Option<usize>,
+        /// Shard the search index above this many bytes (for tests).
+        #[arg(long, hide = true, default_value_t = dl4m::render::search::SHARD_THRESHOLD)]
+        search_shard_bytes: usize,
     },
     /// Build, serve on 127.0.0.1 and rebuild whenever the data, templates or static files change; open pages reload by themselves.
     Serve {
@@ -157,6 +160,7 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
             strict,
             timings,
             page_size,
+            search_shard_bytes,
         } => {
             let options = dl4m::Options {
                 data: data.folder(),
@@ -165,6 +169,7 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
                 templates,
                 static_dir: static_dir.or_else(|| existing(PathBuf::from("static"))),
                 page_size,
+                search_shard_bytes,
                 on_stage: progress::start().then_some(progress::stage as fn(&'static str)),
             };
             let built = dl4m::build(&options);

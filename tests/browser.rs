@@ -1,8 +1,10 @@
 //! Runs the browser tests: `tests/browser/*.test.mjs` (Node's test runner,
 //! playwright-core driving the system Chromium, axe-core for accessibility)
 //! against sites built here into temporary folders: the shipped data, the
-//! upstream list's latest snapshot, `tests/fixtures/hostile` and a synthetic
-//! list longer than one batch of results (`tests/browser/large-data.mjs`); and
+//! upstream list's latest snapshot, `tests/fixtures/hostile`, a synthetic
+//! list longer than one batch of results (`tests/browser/large-data.mjs`),
+//! and a synthetic list with abstracts (`tests/browser/sharded-data.mjs`)
+//! built twice: with a sharded search index and with a single file; and
 //! `dl4m serve` itself, on a copy of the latest snapshot (`serve.test.mjs`).
 //!
 //! They need `node` (20 or later), `npm ci` (for `node_modules/`) and
@@ -129,6 +131,17 @@ fn browser_suite() {
         .expect("node runs tests/browser/large-data.mjs");
     assert!(generated.success(), "tests/browser/large-data.mjs failed");
     let large = common::build(large_data.path(), None);
+    let sharded_data = tempfile::tempdir().expect("temp dir");
+    let generated = Command::new(&tools.node)
+        .current_dir(root())
+        .arg("tests/browser/sharded-data.mjs")
+        .arg(sharded_data.path())
+        .status()
+        .expect("node runs tests/browser/sharded-data.mjs");
+    assert!(generated.success(), "tests/browser/sharded-data.mjs failed");
+    // As SHARD_BYTES in sharded-data.mjs.
+    let sharded = common::build_with(sharded_data.path(), |o| o.search_shard_bytes = 100_000);
+    let unsharded = common::build(sharded_data.path(), None);
 
     let files = test_files();
     assert!(!files.is_empty(), "no tests/browser/*.test.mjs");
@@ -144,6 +157,8 @@ fn browser_suite() {
         .env("DL4M_SITE_HOSTILE", &hostile.out)
         .env("DL4M_SITE_LARGE", &large.out)
         .env("DL4M_BIN", env!("CARGO_BIN_EXE_dl4m"))
+        .env("DL4M_SITE_SHARDED", &sharded.out)
+        .env("DL4M_SITE_UNSHARDED", &unsharded.out)
         .env("FORCE_COLOR", "0")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())

@@ -52,10 +52,16 @@ fuzz_target!(|data: &[u8]| {
     // A small page size, so that pagination runs too.
     let mut outputs =
         dl4m::render::pages::render_all(&site, templates(), &urls, "Fuzz", 3).expect("renders");
-    let index = dl4m::render::search::render(&site);
-    let json: serde_json::Value = serde_json::from_slice(&index.bytes).expect("JSON");
+    // Small enough to stay one file (format 2)…
+    let index = dl4m::render::search::render(&site, usize::MAX);
+    let json: serde_json::Value = serde_json::from_slice(&index[0].bytes).expect("JSON");
     assert_eq!(json["articles"].as_array().map(Vec::len), Some(site.articles.len()));
-    outputs.push(index);
+    outputs.extend(index);
+    // …and sharded (format 3), whose files must all be JSON too.
+    for output in dl4m::render::search::render(&site, 0) {
+        let _: serde_json::Value = serde_json::from_slice(&output.bytes).expect("JSON");
+        outputs.push(output);
+    }
     for output in &outputs {
         let path = &output.path;
         assert!(

@@ -1,22 +1,23 @@
-// The search engine of the site: reads search-index.json (format version 2,
-// documented in src/render/search.rs), matches queries word by word, applies
-// facet filters and counts what each filter value would leave. No DOM here,
-// so it can be used and tested on its own.
+// The search engine of the site: reads search-index.json (format 2, one
+// file, or format 3, a manifest whose word chunks, records and filter data
+// are fetched as queries need them; both documented in
+// src/render/search/mod.rs), matches queries word by word, applies facet
+// filters and counts what each filter value would leave. No DOM here, so it
+// can be used and tested on its own.
 
-/** The index format this module reads. */
+/** The single-file index format this module reads. */
 export const VERSION = 2;
+/** The sharded index format this module reads. */
+export const SHARDED_VERSION = 3;
 
 /** Faceted taxonomies, in the order the filters show them. */
 export const FACETS = ['task', 'architecture', 'dataset', 'framework'];
 
-// Where a word was found; an article's score for a query word is the weight
-// of the best field it was found in, so title and author matches rank first.
+// Where a word was found, and its weight; an article's score for a query
+// word is the weight of the best field it was found in, so title and author
+// matches rank first.
 const TITLE = 1, AUTHOR = 2, TERM = 4, VENUE = 8, YEAR = 16, ABSTRACT = 32;
-const FIELD_WEIGHTS = [
-  [TITLE, 16], [AUTHOR, 12], [TERM, 6], [VENUE, 3], [YEAR, 3], [ABSTRACT, 1],
-];
-const WEIGHT = new Float32Array(64).map((_, mask) =>
-  Math.max(0, ...FIELD_WEIGHTS.filter(([bit]) => mask & bit).map(([, w]) => w)));
+const WEIGHT = { [TITLE]: 16, [AUTHOR]: 12, [TERM]: 6, [VENUE]: 3, [YEAR]: 3, [ABSTRACT]: 1 };
 // A whole word counts more than a word that only starts with the query word.
 const WHOLE_WORD_BONUS = 1.25;
 
@@ -81,12 +82,17 @@ const loads = new Map();
 /** Fetches and indexes `url` once per page; later calls share the result. */
 export function load(url) {
   if (!loads.has(url)) {
-    loads.set(url, fetch(url).then((response) => {
-      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-      return response.json();
-    }).then((json) => new Engine(json)));
+    loads.set(url, fetchJson(url).then((json) => (json?.version === SHARDED_VERSION
+      ? new ShardedEngine(json, url.replace(/\.json$/, '/'))
+      : new Engine(json))));
   }
   return loads.get(url);
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
 }
 
 /** An empty filter state: no query, no facet values, no year bounds. */
@@ -100,106 +106,60 @@ export function isEmpty(state) {
     FACETS.every((f) => state.facets[f].length === 0);
 }
 
-/** The search index, made ready for fast queries. */
-export class Engine {
-  constructor(index) {
-    if (!index || index.version !== VERSION) {
-      throw new Error(`search index version ${index && index.version} is not ${VERSION}`);
-    }
-    this.articles = index.articles;
-    this.authors = index.authors ?? [];
-    this.facets = FACETS.map((name) => ({ name, values: index.facets?.[name] ?? [] }));
+/**
+ * What both formats share: the facet values, the filter data once known
+ * (per article: years, code, facet values), query scoring over sorted word
+ * lists, filtering and counting.
+ */
+class BaseEngine {
+  constructor(facets, size) {
+    this.facets = FACETS.map((name) => ({ name, values: facets?.[name] ?? [] }));
     this.slugPositions = this.facets.map(({ values }) => new Map(values.map(([, slug], i) => [slug, i])));
-    this.terms = FACETS.map((name) => new TermLists(this.articles.map((a) => a[name] ?? [])));
-    this.years = Int16Array.from(this.articles, (a) => a.y ?? 0);
-    this.code = Uint8Array.from(this.articles, (a) => (a.c ? 1 : 0));
-    const known = this.years.filter((y) => y > 0);
-    this.yearRange = known.length ? [Math.min(...known), Math.max(...known)] : null;
-    this.vocabulary = null;
-    this.best = new Float32Array(this.articles.length);
-  }
-
-  /** Builds the word index now rather than at the first query (call it when idle). */
-  prepare() {
-    if (!this.vocabulary) this.buildWordIndex();
+    this.total = size;
+    this.terms = FACETS.map(() => null);
+    this.code = null;
+    this.years = null;
+    this.yearRange = null;
+    this.best = new Float32Array(size);
   }
 
   get size() {
-    return this.articles.length;
+    return this.total;
   }
 
-  authorName(id) {
-    return this.authors[id]?.[0] ?? '';
+  setYears(years) {
+    this.years = years;
+    const known = years.filter((y) => y > 0);
+    this.yearRange = known.length ? [Math.min(...known), Math.max(...known)] : null;
   }
 
-  // A sorted vocabulary and, per word, the articles it occurs in with the
-  // fields it occurs in; a query word is looked up as a prefix range.
-  buildWordIndex() {
-    const wordIds = new Map();
-    const lists = [];
-    const add = (text, bit, id) => {
-      if (!text) return;
-      for (const w of words(String(text))) {
-        let k = wordIds.get(w);
-        if (k === undefined) {
-          k = lists.length;
-          wordIds.set(w, k);
-          lists.push({ ids: [], masks: [] });
-        }
-        const list = lists[k];
-        const last = list.ids.length - 1;
-        if (list.ids[last] === id) list.masks[last] |= bit;
-        else {
-          list.ids.push(id);
-          list.masks.push(bit);
-        }
-      }
-    };
-    this.articles.forEach((a, id) => {
-      add(a.t, TITLE, id);
-      for (const author of a.a ?? []) add(this.authorName(author), AUTHOR, id);
-      this.facets.forEach(({ name, values }) => {
-        for (const v of a[name] ?? []) add(values[v]?.[0], TERM, id);
-      });
-      add(a.v, VENUE, id);
-      add(a.y, YEAR, id);
-      add(a.x, ABSTRACT, id);
-    });
-    this.vocabulary = [...wordIds.keys()].sort();
-    this.postings = this.vocabulary.map((w) => {
-      const { ids, masks } = lists[wordIds.get(w)];
-      return { ids: Int32Array.from(ids), masks: Uint8Array.from(masks) };
-    });
-  }
+  /** Builds what the first query needs now rather than then (call it when idle). */
+  prepare() {}
 
-  // Index of the first vocabulary word not less than `word`.
-  lowerBound(word) {
-    let lo = 0;
-    let hi = this.vocabulary.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.vocabulary[mid] < word) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
+  /** Fetches the filter data (`FACETS` names or `code`) not yet at hand. */
+  async loadFilters() {}
+
+  /** Makes the display records of article positions available to `article`. */
+  async records() {}
 
   // Scores of the articles that contain every query word (0 for the others).
-  scoreQuery(queryWordList) {
-    this.prepare();
+  // `listsFor(w)` gives the word lists in which to look up `w`: each a sorted
+  // `vocabulary` and, per word, `postings` of `[weight, article positions]`.
+  scoreQuery(queryWordList, listsFor) {
     const n = this.size;
     const total = new Float32Array(n);
     const found = new Uint8Array(n);
     const best = this.best;
     for (const w of queryWordList) {
       best.fill(0);
-      const end = this.lowerBound(`${w}\uffff`);
-      for (let j = this.lowerBound(w); j < end; j += 1) {
-        const whole = this.vocabulary[j].length === w.length ? WHOLE_WORD_BONUS : 1;
-        const { ids, masks } = this.postings[j];
-        for (let k = 0; k < ids.length; k += 1) {
-          const s = WEIGHT[masks[k]] * whole;
-          if (s > best[ids[k]]) best[ids[k]] = s;
+      for (const { vocabulary, postings } of listsFor(w)) {
+        const end = lowerBound(vocabulary, `${w}\uffff`);
+        for (let j = lowerBound(vocabulary, w); j < end; j += 1) {
+          const whole = vocabulary[j].length === w.length ? WHOLE_WORD_BONUS : 1;
+          for (const [weight, ids] of postings[j]) {
+            const s = weight * whole;
+            for (let k = 0; k < ids.length; k += 1) if (s > best[ids[k]]) best[ids[k]] = s;
+          }
         }
       }
       for (let i = 0; i < n; i += 1) {
@@ -232,22 +192,23 @@ export class Engine {
 
   /** The facet value positions of article `i` in facet `f`, for display. */
   termsOf(f, i) {
-    return this.terms[f].of(i);
+    return this.terms[f]?.of(i) ?? [];
   }
 
-  /**
-   * Applies a state. Returns the matching article positions (ranked when there
-   * is a query, in site order otherwise), the query words, and per facet value
-   * the number of articles it would leave: those matching the query and every
-   * other filter that carry the value (OR within a facet, AND across facets).
-   */
-  search(state) {
+  // Applies the filters of `state` to the articles with a score (all of
+  // them without a query): the matching positions (ranked when there are
+  // scores, in site order otherwise), and per facet value the number of
+  // articles it would leave: those matching the query and every other
+  // filter that carry the value (OR within a facet, AND across facets). The
+  // counts of a facet whose data is not at hand are `null`, as is
+  // `codeCount` without the code data.
+  filter(state, query, scores) {
     const n = this.size;
-    const query = queryWords(state.q);
-    const scores = query.length ? this.scoreQuery(query) : null;
     const selected = this.selections(state);
     const facetCount = selected.length;
-    const counts = this.facets.map(({ values }) => new Int32Array(values.length));
+    const counts = this.facets.map(({ values }, f) => (this.terms[f] ? new Int32Array(values.length) : null));
+    const lists = this.terms;
+    const code = this.code;
     let codeCount = 0;
     const matched = new Int32Array(n);
     let found = 0;
@@ -258,10 +219,10 @@ export class Engine {
       if (scores && scores[i] === 0) continue;
       const year = this.years[i];
       if (bounded && (year === 0 || year < from || year > to)) continue;
-      let failures = state.code && !this.code[i] ? 1 : 0;
+      let failures = state.code && !code[i] ? 1 : 0;
       let failed = -1;
       for (let f = 0; f < facetCount && failures < 2; f += 1) {
-        if (selected[f] && !this.terms[f].hasAny(i, selected[f])) {
+        if (selected[f] && !lists[f].hasAny(i, selected[f])) {
           failures += 1;
           failed = f;
         }
@@ -269,15 +230,254 @@ export class Engine {
       if (failures === 0) {
         matched[found] = i;
         found += 1;
-        for (let f = 0; f < facetCount; f += 1) this.terms[f].countInto(i, counts[f]);
-        codeCount += this.code[i];
-      } else if (failures === 1 && failed >= 0) {
-        this.terms[failed].countInto(i, counts[failed]);
+        for (let f = 0; f < facetCount; f += 1) if (counts[f]) lists[f].countInto(i, counts[f]);
+        if (code) codeCount += code[i];
+      } else if (failures === 1 && failed >= 0 && counts[failed]) {
+        lists[failed].countInto(i, counts[failed]);
       }
     }
     const results = scores ? rank(matched.subarray(0, found), scores) : matched.subarray(0, found);
-    return { results, query, counts, codeCount, total: n };
+    return { results, query, counts, codeCount: code ? codeCount : null, total: n };
   }
+}
+
+// Index of the first word of a sorted list not less than `word`.
+function lowerBound(list, word) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < word) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The single-file index (format 2), all in memory; searches synchronously. */
+export class Engine extends BaseEngine {
+  constructor(index) {
+    if (!index || index.version !== VERSION) {
+      throw new Error(`search index version ${index && index.version} is not ${VERSION}`);
+    }
+    super(index.facets, index.articles.length);
+    this.articles = index.articles;
+    this.authors = index.authors ?? [];
+    this.terms = FACETS.map((name) => new TermLists(this.articles.map((a) => a[name] ?? [])));
+    this.setYears(Int16Array.from(this.articles, (a) => a.y ?? 0));
+    this.code = Uint8Array.from(this.articles, (a) => (a.c ? 1 : 0));
+    this.words = null;
+  }
+
+  prepare() {
+    if (!this.words) this.words = this.buildWordIndex();
+  }
+
+  authorName(id) {
+    return this.authors[id]?.[0] ?? '';
+  }
+
+  /** The display record of article `i`. */
+  article(i) {
+    return this.articles[i];
+  }
+
+  /** The `[name, slug]` of each author of a record. */
+  authorsOf(a) {
+    return (a.a ?? []).map((id) => this.authors[id] ?? ['', '']);
+  }
+
+  // A sorted vocabulary and, per word and field, the articles it occurs in.
+  buildWordIndex() {
+    const wordIds = new Map();
+    const lists = [];
+    const add = (text, field, id) => {
+      if (!text) return;
+      for (const w of words(String(text))) {
+        let k = wordIds.get(w);
+        if (k === undefined) {
+          k = lists.length;
+          wordIds.set(w, k);
+          lists.push(new Map());
+        }
+        const ids = lists[k].get(field);
+        if (!ids) lists[k].set(field, [id]);
+        else if (ids[ids.length - 1] !== id) ids.push(id);
+      }
+    };
+    this.articles.forEach((a, id) => {
+      add(a.t, TITLE, id);
+      for (const author of a.a ?? []) add(this.authorName(author), AUTHOR, id);
+      this.facets.forEach(({ name, values }) => {
+        for (const v of a[name] ?? []) add(values[v]?.[0], TERM, id);
+      });
+      add(a.v, VENUE, id);
+      add(a.y, YEAR, id);
+      add(a.x, ABSTRACT, id);
+    });
+    const vocabulary = [...wordIds.keys()].sort();
+    const postings = vocabulary.map((w) =>
+      [...lists[wordIds.get(w)]].map(([field, ids]) => [WEIGHT[field], Int32Array.from(ids)]));
+    return { vocabulary, postings };
+  }
+
+  /** Applies a state: see `filter`; with every count known. */
+  search(state) {
+    const query = queryWords(state.q);
+    this.prepare();
+    const scores = query.length ? this.scoreQuery(query, () => [this.words]) : null;
+    return this.filter(state, query, scores);
+  }
+}
+
+/**
+ * The sharded index (format 3): the manifest in memory; word chunks, record
+ * shards and filter data fetched under `base` as queries need them, each
+ * once. `search` returns a promise.
+ */
+export class ShardedEngine extends BaseEngine {
+  constructor(manifest, base) {
+    super(manifest.facets, manifest.count);
+    this.manifest = manifest;
+    this.base = base;
+    this.files = new Map();
+    this.rows = [];
+    this.chunks = new Map();
+    const years = new Int16Array(manifest.count);
+    let at = 0;
+    for (const [year, run] of manifest.years ?? []) {
+      years.fill(year, at, at + run);
+      at += run;
+    }
+    this.setYears(years);
+  }
+
+  fetch(name) {
+    if (!this.files.has(name)) {
+      const loaded = fetchJson(`${this.base}${name}.json`);
+      loaded.catch(() => this.files.delete(name));
+      this.files.set(name, loaded);
+    }
+    return this.files.get(name);
+  }
+
+  article(i) {
+    return this.rows[i];
+  }
+
+  authorsOf(a) {
+    return a.a ?? [];
+  }
+
+  async records(positions) {
+    const per = this.manifest.records;
+    const shards = new Set(Array.from(positions, (i) => Math.floor(i / per)));
+    await Promise.all([...shards].map(async (k) => {
+      if (this.rows[k * per]) return;
+      const rows = await this.fetch(`records-${k}`);
+      rows.forEach((row, r) => { this.rows[k * per + r] = row; });
+    }));
+  }
+
+  async loadFilters(names) {
+    await Promise.all(names.map(async (name) => {
+      const f = FACETS.indexOf(name);
+      if (name === 'code' && !this.code) {
+        const code = new Uint8Array(this.size);
+        for (const i of decode(await this.fetch('filter-code'), this.size)) code[i] = 1;
+        this.code = code;
+      } else if (f >= 0 && !this.terms[f]) {
+        const values = await this.fetch(`filter-${name}`);
+        this.terms[f] = TermLists.fromMembers(values.map((v) => decode(v, this.size)), this.size);
+      }
+    }));
+  }
+
+  // The chunk names of each word group whose word range meets the words
+  // that start with `w`, or the group's prefix file for `w` when it has one.
+  chunkNames(w) {
+    const names = [];
+    for (const [group, firsts] of Object.entries(this.manifest.words)) {
+      const prefixes = this.manifest.prefixes?.[group] ?? [];
+      const p = lowerBound(prefixes, w);
+      if (prefixes[p] === w) {
+        names.push(`${group}-p${p}`);
+        continue;
+      }
+      const at = lowerBound(firsts, w);
+      const from = firsts[at] === w ? at : Math.max(0, at - 1);
+      const to = lowerBound(firsts, `${w}\uffff`);
+      for (let k = from; k < to; k += 1) names.push(`${group}-${k}`);
+    }
+    return names;
+  }
+
+  // A fetched chunk as a word list: `[word, field, posting]` entries, sorted.
+  async chunk(name) {
+    if (!this.chunks.has(name)) {
+      const vocabulary = [];
+      const postings = [];
+      for (const [word, field, posting] of await this.fetch(name)) {
+        if (vocabulary[vocabulary.length - 1] !== word) {
+          vocabulary.push(word);
+          postings.push([]);
+        }
+        postings[postings.length - 1].push([WEIGHT[field], decode(posting, this.size)]);
+      }
+      this.chunks.set(name, { vocabulary, postings });
+    }
+    return this.chunks.get(name);
+  }
+
+  /**
+   * Applies a state (see `filter`), once the chunks of its words and the
+   * data of its filters are fetched. Without a query or a filter the counts
+   * come from the manifest; otherwise a facet's counts are `null` until
+   * `loadFilters` has fetched its data.
+   */
+  async search(state) {
+    const query = queryWords(state.q);
+    const needed = FACETS.filter((name) => (state.facets[name] ?? []).length);
+    if (state.code) needed.push('code');
+    await this.loadFilters(needed);
+    const lists = new Map();
+    await Promise.all(query.map(async (w) => lists.set(w, await Promise.all(this.chunkNames(w).map((c) => this.chunk(c))))));
+    const scores = query.length ? this.scoreQuery(query, (w) => lists.get(w)) : null;
+    const found = this.filter(state, query, scores);
+    if (isEmpty(state)) {
+      found.counts = FACETS.map((name) => Int32Array.from(this.manifest.counts?.[name] ?? []));
+      found.codeCount = this.manifest.code ?? 0;
+    }
+    return found;
+  }
+}
+
+// The characters of a posting string (see src/render/search/mod.rs).
+const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const DIGIT = new Uint8Array(128);
+for (let d = 0; d < 64; d += 1) DIGIT[DIGITS.charCodeAt(d)] = d;
+
+/** The sorted article positions of a posting string: gaps, or `~` and a bitmap. */
+export function decode(posting, count) {
+  const out = [];
+  if (posting[0] === '~') {
+    for (let c = 1; c < posting.length; c += 1) {
+      const bits = DIGIT[posting.charCodeAt(c)];
+      for (let b = 0; b < 6; b += 1) if (bits & (1 << b)) out.push((c - 1) * 6 + b);
+    }
+    return Int32Array.from(out.filter((i) => i < count));
+  }
+  let n = 0;
+  let at = -1;
+  for (let c = 0; c < posting.length; c += 1) {
+    const d = DIGIT[posting.charCodeAt(c)];
+    n = n * 32 + (d & 31);
+    if (!(d & 32)) {
+      at += n + 1;
+      out.push(at);
+      n = 0;
+    }
+  }
+  return Int32Array.from(out);
 }
 
 // Orders article positions by score, best first, ties in site order: one
@@ -301,6 +501,13 @@ class TermLists {
     lists.forEach((list, i) => { this.start[i + 1] = this.start[i] + list.length; });
     this.values = new Int32Array(this.start[lists.length]);
     lists.forEach((list, i) => this.values.set(list, this.start[i]));
+  }
+
+  /** From the articles of each value (`members[v]`, sorted positions). */
+  static fromMembers(members, size) {
+    const lists = Array.from({ length: size }, () => []);
+    members.forEach((ids, v) => ids.forEach((i) => lists[i]?.push(v)));
+    return new TermLists(lists);
   }
 
   of(i) {

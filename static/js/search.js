@@ -50,6 +50,7 @@ class Finder {
     this.facetControls = new FacetControls(form.querySelector('[data-facets]'), index, engine.FACETS);
     this.state = engine.emptyState();
     this.lastChange = null;
+    this.generation = 0;
   }
 
   start() {
@@ -74,6 +75,7 @@ class Finder {
       this.input.focus();
     });
     this.view.onMore = (event) => this.update(event, { more: true });
+    this.facetControls.onOpen = () => this.fillCounts();
     window.addEventListener('popstate', () => {
       this.state = this.stateFromUrl();
       this.input.value = this.state.q;
@@ -96,22 +98,56 @@ class Finder {
   }
 
   // Shows the results of the current state. The first rows and the counts
-  // are drawn at once; the rest of the batch, the status line, the address
-  // and the `dl4m:results` event (`ms`: input to first rows) follow after
-  // the next frame, so typing never waits for hundreds of rows.
-  update(event, { history = null, keepRows = false, more = false } = {}) {
+  // are drawn at once (with a sharded index, once the parts of the index
+  // they need are fetched), with a `dl4m:rows` event; the rest of the batch,
+  // the status line, the address and the `dl4m:results` event (`ms`: input
+  // to first rows) follow after the next frame, so typing never waits for
+  // hundreds of rows. A newer update makes an older one stop where it is.
+  async update(event, { history = null, keepRows = false, more = false } = {}) {
     const started = event ? event.timeStamp : performance.now();
-    const found = this.index.search(this.state);
+    const generation = ++this.generation;
+    let found;
+    try {
+      found = await this.index.search(this.state);
+    } catch (error) {
+      this.failed(error);
+      return;
+    }
+    if (generation !== this.generation) return;
+    this.found = found;
     this.facetControls.count(found);
     let ms = null;
-    this.view.show(found, { keepRows, more }, (shown) => {
+    this.view.show(found, { keepRows, more }, () => {
+      ms = performance.now() - started;
+      document.dispatchEvent(new CustomEvent('dl4m:rows', { detail: { ms } }));
+      this.fillCounts().catch((error) => this.failed(error));
+    }, (shown) => {
       this.setStatus(`${found.results.length} of ${found.total} articles`);
       if (history) this.writeUrl(history);
       document.dispatchEvent(new CustomEvent('dl4m:results', {
         detail: { count: found.results.length, total: found.total, shown, ms: ms ?? performance.now() - started },
       }));
-    });
-    ms = performance.now() - started;
+    }).catch((error) => this.failed(error));
+  }
+
+  // A part of a sharded index could not be fetched.
+  failed(error) {
+    this.setStatus('The search could not load part of its index; try again.');
+    console.error('dl4m search:', error);
+  }
+
+  // Fetches the filter data behind the counts that are shown but unknown
+  // (sharded index only), then counts again.
+  async fillCounts() {
+    const missing = this.found ? this.facetControls.missing(this.found) : [];
+    if (!missing.length) return;
+    const generation = this.generation;
+    await this.index.loadFilters(missing);
+    if (generation !== this.generation) return;
+    const found = await this.index.search(this.state);
+    if (generation !== this.generation) return;
+    this.found = found;
+    this.facetControls.count(found);
   }
 
   setStatus(text) {
@@ -158,6 +194,7 @@ class FacetControls {
     this.index = index;
     this.facetNames = facetNames;
     this.boxes = [];
+    this.onOpen = () => {};
     this.container.replaceChildren(
       ...index.facets.map((facet, f) => this.facetGroup(facet, f)).filter(Boolean),
       this.codeGroup(),
@@ -170,6 +207,7 @@ class FacetControls {
     const wide = window.matchMedia('(min-width: 62rem)').matches;
     const details = element('details', { className: 'facet-group' });
     details.open = wide && f < 2;
+    details.addEventListener('toggle', () => details.open && this.onOpen());
     const title = LABELS[name] ?? name;
     const summary = element('summary', {}, title, element('span', { className: 'facet-chosen' }));
     const fieldset = element('fieldset', { dataset: { facet: name } });
@@ -237,20 +275,31 @@ class FacetControls {
     this.yearTo.value = state.to ?? '';
   }
 
-  /** Shows how many articles each value would leave; dims the values that leave none. */
+  /**
+   * Shows how many articles each value would leave; dims the values that
+   * leave none. A count not known yet (`null`) is left blank.
+   */
   count(found) {
     this.facetNames.forEach((name, f) => {
       (this.boxes[f] ?? []).forEach(({ count, row }, v) => {
-        setText(count, String(found.counts[f][v]));
-        row.classList.toggle('dim', found.counts[f][v] === 0);
+        const n = found.counts[f]?.[v] ?? null;
+        setText(count, n === null ? '' : String(n));
+        row.classList.toggle('dim', n === 0);
       });
     });
     (this.details ?? []).forEach((details) => {
       const n = details.querySelectorAll('input:checked').length;
       setText(details.querySelector('.facet-chosen'), n ? `${n} chosen` : '');
     });
-    setText(this.codeCount, String(found.codeCount));
+    setText(this.codeCount, found.codeCount === null ? '' : String(found.codeCount));
     this.codeRow.classList.toggle('dim', found.codeCount === 0);
+  }
+
+  /** The filters whose counts are shown (an open facet group, code) but not known. */
+  missing(found) {
+    const open = (f) => this.boxes[f]?.[0]?.row.closest('details')?.open;
+    const names = this.facetNames.filter((name, f) => found.counts[f] === null && open(f));
+    return found.codeCount === null ? [...names, 'code'] : names;
   }
 }
 
@@ -280,25 +329,35 @@ class TableView {
     table.closest('.table-scroll')?.after(this.empty, this.more);
   }
 
-  /** Shows the first rows of `found`; returns how many rows are shown. */
   /**
-   * Shows the first rows of `found` now and the rest of the batch after the
-   * next frame, then calls `done` with the number of rows shown. A newer call
-   * cancels what an older one had left to add.
+   * Shows the first rows of `found` as soon as their records are at hand
+   * (then calls `drawn`), the rest of the batch after the next frame, then
+   * calls `done` with the number of rows shown. A newer call cancels what an
+   * older one had left to do.
    */
-  show(found, { keepRows = false, more = false }, done) {
+  async show(found, { keepRows = false, more = false }, drawn, done) {
     const { results, query } = found;
     const previous = this.tbody.rows.length;
-    this.limit = more ? this.limit + BATCH : keepRows ? Math.max(BATCH, previous) : BATCH;
-    const shown = results.slice(0, this.limit);
+    const limit = more ? this.limit + BATCH : keepRows ? Math.max(BATCH, previous) : BATCH;
+    const shown = results.slice(0, limit);
     const key = query.join(' ');
     const rowsOf = (from, to) => Array.from(shown.subarray(from, to), (i) => this.row(i, query, key));
     const first = more ? shown.length : Math.min(FIRST_ROWS, shown.length);
-    if (!keepRows) this.tbody.replaceChildren(...rowsOf(0, first));
     const pending = ++this.generation;
-    const finish = () => {
+    if (!keepRows) {
+      await this.index.records(shown.subarray(0, first));
       if (pending !== this.generation) return;
-      if (!keepRows && first < shown.length) this.tbody.append(...rowsOf(first, shown.length));
+      this.tbody.replaceChildren(...rowsOf(0, first));
+    }
+    this.limit = limit;
+    drawn();
+    const finish = async () => {
+      if (pending !== this.generation) return;
+      if (!keepRows && first < shown.length) {
+        await this.index.records(shown.subarray(first));
+        if (pending !== this.generation) return;
+        this.tbody.append(...rowsOf(first, shown.length));
+      }
       done(shown.length);
     };
     if (keepRows || first === shown.length) finish();
@@ -313,7 +372,7 @@ class TableView {
 
   // The table row of article `i`, with the query words marked.
   row(i, query, key) {
-    const article = this.index.articles[i];
+    const article = this.index.article(i);
     let row = this.rows.get(article.s);
     if (!row) {
       row = this.buildRow(article);
@@ -334,12 +393,12 @@ class TableView {
       return link(`${this.root}${folder}/${slug}/`, 'chip', name);
     });
     const byline = element('div', { className: 'byline' });
-    (a.a ?? []).slice(0, 4).forEach((id, n) => {
-      const [name, slug] = this.index.authors[id] ?? ['', ''];
+    const authors = this.index.authorsOf(a);
+    authors.slice(0, 4).forEach(([name, slug], n) => {
       if (n) byline.append(', ');
       byline.append(link(`${this.root}authors/${slug}/`, '', name));
     });
-    if ((a.a ?? []).length > 4) byline.append(element('span', { className: 'more' }, 'et al.'));
+    if (authors.length > 4) byline.append(element('span', { className: 'more' }, 'et al.'));
     const article = element('td', { className: 'c-article' }, link(`${this.root}articles/${a.s}/`, 'title', a.t));
     if (a.a?.length) article.append(byline);
     if (a.v) article.append(element('div', { className: 'venue' }, a.v));

@@ -1,5 +1,7 @@
-//! The client-side search index, `search-index.json`, read by
-//! `static/js/engine.js`.
+//! The client-side search index, read by `static/js/engine.js`: one file,
+//! `search-index.json` (format 2), or, once that file would be larger than
+//! [`SHARD_THRESHOLD`] (1 MB), a small `search-index.json` manifest and
+//! files under `search-index/` fetched as queries need them (format 3).
 //!
 //! Format, version 2 (compact: short keys, shared values by index):
 //!
@@ -33,14 +35,79 @@
 //! A reader must check `version` and ignore keys it does not know. Version 1
 //! had no `authors` table (`a` held names), `c` was 0 or 1 and there was no
 //! `x`.
+//!
+//! Format, version 3 (sharded; written by [`sharded`]). `search-index.json`:
+//!
+//! ```json
+//! {
+//!   "version": 3,
+//!   "count": 100000,
+//!   "facets": {"task": [["Onset detection", "onset-detection"], …], …},
+//!   "counts": {"task": [5210, …], "architecture": […], …},
+//!   "code": 40112,
+//!   "years": [[2026, 2950], [2025, 3120], …, [0, 17]],
+//!   "words": {"title": ["a", "beat", …], "author": […], "other": […]},
+//!   "prefixes": {"title": ["a", "b", "co", …], "author": […], "other": […]},
+//!   "records": 16
+//! }
+//! ```
+//!
+//! - `count`: the number of articles; an article is known by its position
+//!   in site order, `0..count`.
+//! - `facets`: as in version 2; `counts.<name>[i]` is how many articles carry
+//!   value `i`, `code` how many have a code link (the counts without a query
+//!   or filter).
+//! - `years`: the year of every article in site order, as `[year, run
+//!   length]` pairs (0: unknown).
+//! - `words.<group>`: the first word of each chunk of that group's word
+//!   index; chunk `k` is `search-index/<group>-<k>.json` and holds the words
+//!   from its first word up to (not including) the next chunk's, in
+//!   JavaScript string order (UTF-16 code units). The groups are the fields
+//!   a word was found in: `title`; `author` (the authors' names); `other`
+//!   (facet values, venue, year, abstract).
+//! - `prefixes.<group>`: the short query words (one or two UTF-16 units, in
+//!   the same order) whose words span several chunks of the group; the one
+//!   at position `k` has its own file, `search-index/<group>-p<k>.json`, to
+//!   be read instead of those chunks: a chunk with the entries of the word
+//!   itself and, under the word `<prefix>\u0000`, per field the union of the
+//!   postings of the longer words that start with it.
+//! - `records`: the number of articles per record shard: articles
+//!   `k × records` to `(k + 1) × records - 1` are in
+//!   `search-index/records-<k>.json`.
+//!
+//! A word chunk is a list of `[word, field, posting]`, sorted by word, then
+//! field: the word as `words` in engine.js makes it (see [`words`]); the
+//! field where it occurs, 1 title, 2 author, 4 task/architecture/dataset/
+//! framework, 8 venue, 16 year, 32 abstract; the posting, the sorted
+//! positions of the articles where it occurs there, as a string of the
+//! characters `A–Z a–z 0–9 - _` (values 0 to 63): either the gaps between
+//! positions (the first counted from -1, each gap `position - previous - 1`)
+//! as numbers of 5-bit digits, most significant first, every digit but a
+//! number's last with 32 added; or `~` and a bitmap, position `p` being bit
+//! `p % 6` of the character `1 + p / 6`. Example: `["onset", 1, "AhB"]`: the
+//! title word "onset" in articles 0 and 34.
+//!
+//! A record shard is a list of records as in version 2 without `x`, whose
+//! `a` lists `[display name, slug]` pairs rather than indices.
+//!
+//! Filter data: `search-index/filter-<facet>.json` lists one posting per
+//! value of `facets.<facet>` (its articles); `search-index/filter-code.json`
+//! is the posting of the articles with a code link.
+
+pub mod sharded;
+pub mod words;
 
 use super::Output;
 use crate::model::{Article, Site, TaxonomyKind, TermRef};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// The version of the format above; bump it when a reader would misread.
+/// The version of the single-file format above; bump it when a reader would misread.
 pub const VERSION: u32 = 2;
+
+/// The size in bytes above which the single file (format 2) gives way to the
+/// sharded format 3: no search file is ever much larger than this.
+pub const SHARD_THRESHOLD: usize = 1_000_000;
 
 /// The faceted taxonomies, in the order the filters show them.
 const FACETS: [TaxonomyKind; 4] = [
@@ -119,14 +186,55 @@ fn refs(article: &Article, kind: TaxonomyKind) -> &[TermRef] {
     }
 }
 
-/// Renders `search-index.json` for the whole site.
-pub fn render<'s>(site: &'s Site) -> Output {
+/// Renders the search index of the whole site: `search-index.json` in format
+/// 2 when it fits in `shard_bytes`, else the sharded format 3 (a manifest and
+/// the files under `search-index/`).
+pub fn render(site: &Site, shard_bytes: usize) -> Vec<Output> {
+    match single_file(site, shard_bytes) {
+        Some(json) => vec![Output::new("search-index.json", json)],
+        None => sharded::render(site, shard_bytes),
+    }
+}
+
+/// Format 2 as JSON, or `None` when it would be larger than `limit` bytes.
+fn single_file(site: &Site, limit: usize) -> Option<Vec<u8>> {
+    let mut out = Limited {
+        bytes: Vec::new(),
+        limit,
+    };
+    serde_json::to_writer(&mut out, &single_index(site)).ok()?;
+    Some(out.bytes)
+}
+
+/// A writer that fails once more than `limit` bytes are written to it, so
+/// that a large index is not serialised in full only to be thrown away.
+struct Limited {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Limited {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            return Err(std::io::Error::other("over the limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The whole index in format 2.
+fn single_index<'a>(site: &'a Site) -> Index<'a> {
     let facets: Vec<(&'static str, TaxonomyKind, Table)> = FACETS
         .iter()
         .filter_map(|&kind| Some((kind.facet()?, kind, Table::of_taxonomy(site, kind))))
         .collect();
     let authors = Table::of_taxonomy(site, TaxonomyKind::Authors);
-    let record = |a: &'s Article| Record {
+    let record = |a: &'a Article| Record {
         s: &a.slug,
         t: &a.title,
         a: authors.ids(a.authors.iter().map(|p| p.slug.as_str())),
@@ -143,7 +251,7 @@ pub fn render<'s>(site: &'s Site) -> Output {
         x: a.abstract_text.as_deref(),
     };
     let articles = site.articles.iter().map(record).collect();
-    let index = Index {
+    Index {
         version: VERSION,
         facets: facets
             .iter()
@@ -151,9 +259,7 @@ pub fn render<'s>(site: &'s Site) -> Output {
             .collect(),
         authors: authors.entries.clone(),
         articles,
-    };
-    let json = serde_json::to_vec(&index).unwrap_or_else(|_| b"{}".to_vec());
-    Output::new("search-index.json", json)
+    }
 }
 
 #[cfg(test)]
@@ -161,7 +267,8 @@ mod tests {
     use super::*;
     use crate::load;
 
-    fn index_of(bib: &str, csv: &str) -> serde_json::Value {
+    /// The site of a BibTeX file and a table (for the tests of this module).
+    pub(super) fn site_of(bib: &str, csv: &str) -> Site {
         let file = |name: &str, text: &str| load::InputFile {
             name: name.into(),
             bytes: text.as_bytes().to_vec(),
@@ -169,9 +276,14 @@ mod tests {
         let files = [file("t.bib", bib), file("t.csv", csv)];
         let mut diagnostics = crate::diag::Diagnostics::default();
         let loaded = load::load(&files, &mut diagnostics);
-        let site = crate::index::build(&loaded, &mut diagnostics);
-        let out = render(&site);
-        serde_json::from_slice(&out.bytes).expect("JSON")
+        crate::index::build(&loaded, &mut diagnostics)
+    }
+
+    fn index_of(bib: &str, csv: &str) -> serde_json::Value {
+        let site = site_of(bib, csv);
+        let out = render(&site, SHARD_THRESHOLD);
+        assert_eq!(out.len(), 1, "a small site has one search file");
+        serde_json::from_slice(&out[0].bytes).expect("JSON")
     }
 
     #[test]
