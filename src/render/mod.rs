@@ -7,6 +7,7 @@
 
 pub mod pages;
 pub mod search;
+pub mod stats;
 
 use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};
