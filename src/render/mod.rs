@@ -5,6 +5,7 @@
 //! search index) returns [`Output`]s that [`crate::write`] puts on disk;
 //! `lib.rs` calls [`pages::render_all`] and [`search::render`] as two timed stages.
 
+pub mod export;
 pub mod pages;
 pub mod search;
 pub mod stats;
