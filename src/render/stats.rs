@@ -132,8 +132,9 @@ pub struct BarChart {
     /// How many terms the taxonomy has, and how many articles carry none.
     pub terms: usize,
     pub without: usize,
-    /// The SVG's height in pixels, and each bar's.
+    /// The SVG's height in pixels, each row's and each bar's.
     pub height: u32,
+    pub row_height: u32,
     pub bar_height: u32,
 }
 
@@ -151,7 +152,9 @@ pub struct Bar {
     pub other: bool,
     /// Length, in percent of the chart's width.
     pub width: String,
-    /// Baseline of the name and count, and top of the bar, in pixels.
+    /// Top of the bar's row, baseline of the name and count, and top of the
+    /// bar, in pixels.
+    pub row_y: u32,
     pub text_y: u32,
     pub bar_y: u32,
 }
@@ -345,6 +348,7 @@ pub fn bar_chart(site: &Site, kind: TaxonomyKind) -> BarChart {
                 count,
                 other,
                 width: percent(proportion(count, max) * 100.0),
+                row_y: row,
                 text_y: row + ROW_TEXT,
                 bar_y: row + ROW_BAR,
             }
@@ -371,6 +375,7 @@ pub fn bar_chart(site: &Site, kind: TaxonomyKind) -> BarChart {
         desc: bar_desc(kind, &bars, rest.len(), without),
         title,
         height: bars.len() as u32 * ROW_HEIGHT,
+        row_height: ROW_HEIGHT,
         bar_height: BAR_HEIGHT,
         bars,
         terms: terms.len(),
