@@ -54,6 +54,7 @@ const BAR_HEIGHT: u32 = 11;
 pub struct StatsPage<'a> {
     /// The home page's headline figures.
     pub stats: &'a Stats,
+    /// Articles per year, with and without code.
     pub years: YearChart,
     /// One chart per taxonomy of [`CHARTED`].
     pub charts: Vec<BarChart>,
@@ -64,9 +65,11 @@ pub struct StatsPage<'a> {
 pub struct YearChart {
     /// The chart's element id (`per-year`), and the prefix of its title and description ids.
     pub id: &'static str,
+    /// The chart's title (`<title>`).
     pub title: String,
     /// What the chart shows, in words, for screen readers (`<desc>`).
     pub desc: String,
+    /// One column per year, oldest first.
     pub columns: Vec<YearColumn>,
     /// Horizontal gridlines, from 0 up to the top of the scale.
     pub gridlines: Vec<Gridline>,
@@ -88,6 +91,7 @@ pub struct YearChart {
 #[derive(Debug, Serialize, PartialEq)]
 pub struct YearColumn {
     pub year: i32,
+    /// Articles of the year, those with a code link, and the others.
     pub total: usize,
     pub with_code: usize,
     pub without_code: usize,
@@ -111,6 +115,7 @@ pub struct YearColumn {
 /// A horizontal gridline of the year chart and its value.
 #[derive(Debug, Serialize, PartialEq)]
 pub struct Gridline {
+    /// The number of articles the line stands for, and its y in pixels.
     pub value: usize,
     pub y: String,
     /// Baseline of the value written just above the line.
@@ -125,9 +130,11 @@ pub struct BarChart {
     /// The taxonomy's name (`Tasks`), and its singular (`task`).
     pub name: &'static str,
     pub singular: &'static str,
+    /// The chart's title (`<title>`).
     pub title: String,
     /// What the chart shows, in words, for screen readers (`<desc>`).
     pub desc: String,
+    /// The bars, most used term first, the other terms last.
     pub bars: Vec<Bar>,
     /// How many terms the taxonomy has, and how many articles carry none.
     pub terms: usize,
@@ -141,12 +148,14 @@ pub struct BarChart {
 /// One bar: a term, or all the other terms together.
 #[derive(Debug, Serialize, PartialEq)]
 pub struct Bar {
+    /// The term's name, or `N other tasks`.
     pub name: String,
     /// The name as written on the chart: cut at [`LABEL_CHARS`] characters.
     pub label: String,
     /// The page the bar links to, relative to the site root (`tasks/cnn/`, or
     /// `tasks/` for the other terms).
     pub path: String,
+    /// How many articles carry the term (or any of the other terms).
     pub count: usize,
     /// Whether this bar stands for the terms without a bar of their own.
     pub other: bool,
@@ -740,5 +749,22 @@ mod tests {
         // description, which names the most used term).
         assert!(html.matches("&lt;script&gt;").count() >= 4, "{html}");
         assert_eq!(html.matches("<svg class=\"chart ").count(), 2);
+    }
+
+    #[test]
+    fn round_years_are_written_under_the_columns() {
+        assert_eq!(label_every(16), 1);
+        assert_eq!(label_every(34), 5);
+        assert_eq!(label_every(17), 2);
+        let articles = (1988..=2021)
+            .map(|y| article(Some(y), false, &[]))
+            .collect();
+        let labelled: Vec<i32> = year_chart(&site(articles))
+            .columns
+            .iter()
+            .filter(|c| c.labelled)
+            .map(|c| c.year)
+            .collect();
+        assert_eq!(labelled, [1990, 1995, 2000, 2005, 2010, 2015, 2020]);
     }
 }
