@@ -1,9 +1,10 @@
 //! The `dl4m` command line: parses arguments, runs the library, sets the exit code.
 
+use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use dl4m::Checked;
 use dl4m::diag::{Diagnostic, FileSummary, Paint, plural};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -94,6 +95,17 @@ enum Command {
         /// The folder to create (must not exist or be empty).
         dir: PathBuf,
     },
+    /// Write the list as the upstream README's Markdown table (`readme`) or as a flat table of every field (`tsv`).
+    Export {
+        /// What to write: `readme` (year, linked title, code) or `tsv` (every field, one row per article).
+        #[arg(value_enum)]
+        format: ExportFormat,
+        #[command(flatten)]
+        data: DataArgs,
+        /// The file to write [default: standard output].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Load and validate the data; write nothing.
     Check {
         #[command(flatten)]
@@ -124,6 +136,12 @@ impl DataArgs {
 
 fn existing(path: PathBuf) -> Option<PathBuf> {
     path.is_dir().then_some(path)
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Readme,
+    Tsv,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -222,6 +240,34 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
                 dir.display()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { format, data, out } => {
+            let options = dl4m::Options {
+                data: data.folder(),
+                ..dl4m::Options::default()
+            };
+            let checked = dl4m::check(&options)?;
+            print_human(&checked, paint);
+            let format = match format {
+                ExportFormat::Readme => dl4m::render::export::Format::Readme,
+                ExportFormat::Tsv => dl4m::render::export::Format::Tsv,
+            };
+            let text = dl4m::render::export::render(&checked.site, format)?;
+            match &out {
+                Some(path) => {
+                    std::fs::write(path, text)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!(
+                        "exported {} into {}",
+                        plural(checked.site.articles.len(), "article"),
+                        path.display()
+                    );
+                }
+                None => std::io::stdout()
+                    .write_all(text.as_bytes())
+                    .context("cannot write to standard output")?,
+            }
+            Ok(exit_code(&checked, false))
         }
         Command::Check {
             data,

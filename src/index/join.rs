@@ -126,7 +126,13 @@ pub fn join(entries: &[BibEntry], tables: &[Table], diags: &mut Diagnostics) -> 
                             .key(&cells.describe())
                             .hint(hint);
                     }
-                    let mut draft = Draft::default();
+                    // A row standing alone keeps its key, so its page has the
+                    // same address as when an entry of that key existed
+                    // (a TSV export read back as the data, say).
+                    let mut draft = Draft {
+                        key: cells.first(&Column::Key).map(str::to_string),
+                        ..Draft::default()
+                    };
                     merge_row(&mut draft, &cells, diags);
                     drafts.push(draft);
                 }

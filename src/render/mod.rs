@@ -6,10 +6,12 @@
 //! `lib.rs` calls [`pages::render_all`] and [`search::render`] as two timed stages.
 
 pub mod cite;
+pub mod export;
 pub mod feeds;
 pub mod meta;
 pub mod pages;
 pub mod search;
+pub mod stats;
 
 use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};

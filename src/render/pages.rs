@@ -1,4 +1,5 @@
-//! One function per page kind: home, article, taxonomy index, term, 404.
+//! One function per page kind: home, article, taxonomy index, term,
+//! statistics (its charts computed in [`super::stats`]), 404.
 //!
 //! Each builds a Tera context from borrowed model data and renders the
 //! template of the same name (`index.html`, `article.html`, …).
@@ -221,6 +222,8 @@ pub struct Page(PageKind);
 enum PageKind {
     Home(List),
     Search,
+    /// The statistics page, `stats/`.
+    Stats,
     NotFound,
     Article(usize),
     /// A taxonomy (index into `site.taxonomies`) and one page of its terms.
@@ -272,6 +275,7 @@ impl<'a> Renderer<'a> {
             .map(|list| Page(PageKind::Home(list)))
             .collect();
         pages.push(Page(PageKind::Search));
+        pages.push(Page(PageKind::Stats));
         pages.push(Page(PageKind::NotFound));
         pages.extend((0..site.articles.len()).map(|i| Page(PageKind::Article(i))));
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
@@ -304,6 +308,7 @@ impl<'a> Renderer<'a> {
                 | PageKind::TaxonomyIndex(_, list)
                 | PageKind::Term(_, _, list) => Some(list.dir.clone()),
                 PageKind::Search => Some("search/".into()),
+                PageKind::Stats => Some("stats/".into()),
                 PageKind::NotFound => None,
                 PageKind::Article(i) => Some(format!("articles/{}/", self.site.articles[*i].slug)),
             })
@@ -342,6 +347,9 @@ impl<'a> Renderer<'a> {
                     total: site.articles.len(),
                 },
             ),
+            PageKind::Stats => {
+                self.render_page("stats.html", "stats/index.html", super::stats::page(site))
+            }
             PageKind::NotFound => self.render_page("404.html", "404.html", ()),
             PageKind::Article(i) => article(
                 site,
@@ -413,6 +421,10 @@ impl<'a> Renderer<'a> {
                 title: self.site.label(k),
                 path: k.path(),
             })
+            .chain([NavItem {
+                title: "Statistics",
+                path: "stats",
+            }])
             .collect(),
             columns: columns(self.site),
             feed: self.urls.base_url.is_some(),

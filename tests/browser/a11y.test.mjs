@@ -1,5 +1,7 @@
 // axe-core, injected into the page, finds no violation on the home, article,
-// task and search pages (also with a query typed and a filter ticked), on
+// task, statistics and search pages (also with a query typed and a filter
+// ticked, and with the statistics page's data tables opened), in light and
+// dark colour schemes for the statistics page's charts, on
 // the latest snapshot (the richest data; the pages come from the same
 // templates for every list).
 
@@ -45,6 +47,21 @@ for (const site of ['latest']) {
       await assertNoViolations(ctx.page, '/tasks/');
       await ctx.page.goto('/no/such/page/');
       await assertNoViolations(ctx.page, 'the 404 page');
+    });
+
+    it('the statistics page, its charts and their data tables, light and dark', TIMEOUT, async () => {
+      const { page } = ctx;
+      for (const colorScheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme });
+        await page.goto('/stats/');
+        assert.equal(await page.locator('svg[role=img]').count(), 5, 'a chart per year and per taxonomy');
+        await assertNoViolations(page, `/stats/ (${colorScheme})`);
+        // Every chart's data table, opened.
+        for (const summary of await page.locator('details.chart-data > summary').all()) await summary.click();
+        assert.equal(await page.locator('details.chart-data[open] table').count(), 5);
+        await assertNoViolations(page, `/stats/ with the data tables open (${colorScheme})`);
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
     });
 
     it('the home page', TIMEOUT, async () => {
