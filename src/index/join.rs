@@ -642,7 +642,9 @@ pub fn parse_names(cell: &str) -> Vec<Name> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            let chunks = vec![Spanned::detached(Chunk::Normal(s.to_string()))];
+            // A real span, not `Spanned::detached`: biblatex adds offsets to
+            // the span while splitting, which overflows `usize::MAX`.
+            let chunks = vec![Spanned::new(Chunk::Normal(s.to_string()), 0..s.len())];
             let p = biblatex::Person::parse(&chunks);
             Name {
                 given: p.given_name,
@@ -658,6 +660,24 @@ pub fn parse_names(cell: &str) -> Vec<Name> {
 mod tests {
     use super::*;
     use crate::load::{bibtex, table};
+
+    /// Found by the `pipeline` fuzz target: biblatex adds offsets to the
+    /// chunk's span, which overflowed for a detached span (`usize::MAX`)
+    /// when a table's author cell held a comma after other text.
+    #[test]
+    fn table_author_cells_with_commas_parse() {
+        let cell = "cal Engineering and Systems Science - Audio and Speech Processing},\n\tpages = \
+                    {2744--2748},\n\tfile = {arXiv Fulltext PDF:/home/curator/Zotero/storage/ABCD1234/\
+                    Pons et al. - 2017 - Timbre analysis.pdf:application/pdf;arXiv.org Snapshot:\
+                    /home/curator/Zotero/wtorage/EFGH5678/1Smith, \"JJ\"";
+        let names = parse_names(cell);
+        assert_eq!(names.len(), 3, "three names, however odd, and no panic");
+        assert_eq!(names[1].family, "Audio");
+        let names = parse_names("Doe, Jane and van Roe, Jr., Richard");
+        assert_eq!(names[0].family, "Doe");
+        assert_eq!(names[1].prefix, "van");
+        assert_eq!(names[1].suffix, "Jr.");
+    }
 
     fn run(bib: &str, csv: &str) -> (Vec<Draft>, Diagnostics) {
         let mut diags = Diagnostics::default();
