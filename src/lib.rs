@@ -200,14 +200,21 @@ pub fn build(options: &Options) -> Result<Checked> {
         let pages = timings.time("minify", || write::minify(pages));
         timings.time("write", || writer.write(&pages))?;
     }
-    let mut files = timings.time("search index", || {
+    // The other outputs, one kind at a time for the same reason: at 100k
+    // articles the search index and the exports are hundreds of MB each.
+    let search = timings.time("search index", || {
         render::search::render(&checked.site, options.search_shard_bytes)
     });
-    files.extend(static_files(options.static_dir.as_deref())?);
-    files.extend(timings.time("publish", || render::publish(&renderer)));
-    let files = timings.time("minify", || write::minify(files));
+    timings.time("write", || writer.write(&search))?;
+    drop(search);
+    let exports = timings.time("publish", || render::publish(&renderer));
+    timings.time("write", || writer.write(&exports))?;
+    drop(exports);
+    let statics = timings.time("minify", || {
+        static_files(options.static_dir.as_deref()).map(write::minify)
+    })?;
     timings.time("write", || {
-        writer.write(&files)?;
+        writer.write(&statics)?;
         writer.finish()
     })?;
     Ok(checked)
