@@ -2,8 +2,10 @@
 //!
 //! Pages are Tera templates embedded in the binary ([`Templates`]), any of
 //! which a `--templates` folder can replace by name. Every renderer (pages,
-//! search index) returns [`Output`]s that [`crate::write`] puts on disk;
-//! `lib.rs` calls [`pages::render_all`] and [`search::render`] as two timed stages.
+//! search index, statistics, citation exports, feeds) returns [`Output`]s
+//! that [`crate::write`] puts on disk. `lib.rs` plans the pages with
+//! [`pages::Renderer`] and renders them in batches, then calls
+//! [`search::render`] and [`publish`], each a timed stage.
 
 pub mod cite;
 pub mod export;
