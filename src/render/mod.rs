@@ -3,7 +3,7 @@
 //! Pages are Tera templates embedded in the binary ([`Templates`]), any of
 //! which a `--templates` folder can replace by name. Every renderer (pages,
 //! search index, statistics, citation exports, feeds) returns [`Output`]s
-//! that [`crate::write`] puts on disk. `lib.rs` plans the pages with
+//! that [`crate::write`](mod@crate::write) puts on disk. `lib.rs` plans the pages with
 //! [`pages::Renderer`] and renders them in batches, then calls
 //! [`search::render`] and [`publish`], each a timed stage.
 
