@@ -4,11 +4,13 @@
 //!
 //! 1. [`load`]: BibTeX and tables → raw records with source positions;
 //! 2. [`index`]: join, normalise, taxonomies, slugs → one immutable [`model::Site`];
-//! 3. [`render`]: Tera templates and the search index → pages in memory;
-//! 4. [`write`]: minify, confine paths, swap the new site in atomically.
+//! 3. [`render`]: Tera templates, the search index, statistics, feeds and
+//!    citation exports → files in memory, a batch of pages at a time;
+//! 4. [`write`](mod@write): minify, confine paths, swap the new site in atomically.
 //!
 //! Every stage reports problems as [`diag::Diagnostic`]s; only the command
-//! line prints them.
+//! line prints them. [`serve`] rebuilds with the same pipeline on every
+//! change; [`starter`] writes the site `dl4m new` creates.
 
 pub mod diag;
 pub mod index;
