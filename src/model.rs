@@ -38,7 +38,7 @@ pub struct Detail {
 }
 
 /// One article of the list, with its bibliographic and curation data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Article {
     pub slug: String,
     pub key: Option<String>,

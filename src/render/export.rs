@@ -280,7 +280,6 @@ mod tests {
     fn article(slug: &str, title: &str, year: Option<i32>) -> Article {
         Article {
             slug: slug.into(),
-            position: 0,
             key: Some(slug.into()),
             entry_type: "inproceedings".into(),
             title: title.into(),
@@ -290,29 +289,8 @@ mod tests {
                 display: "Jan Schlüter".into(),
                 slug: "jan-schluter".into(),
             }],
-            editors: vec![],
             year,
-            venue: None,
-            venue_url: None,
-            volume: None,
-            number: None,
-            pages: None,
-            publisher: None,
-            doi: None,
-            abstract_text: None,
-            links: vec![],
-            code: vec![],
-            tasks: vec![],
-            datasets: vec![],
-            architectures: vec![],
-            frameworks: vec![],
-            reproducible: None,
-            layers: None,
-            notes_html: None,
-            details: vec![],
-            bibtex: None,
-            sources: vec![],
-            related: vec![],
+            ..Article::default()
         }
     }
 

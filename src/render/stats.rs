@@ -514,22 +514,9 @@ mod tests {
     fn article(year: Option<i32>, code: bool, tasks: &[&str]) -> Article {
         Article {
             slug: format!("a{}", year.unwrap_or(0)),
-            position: 0,
-            key: None,
             entry_type: "article".into(),
             title: "T".into(),
-            authors: vec![],
-            editors: vec![],
             year,
-            venue: None,
-            venue_url: None,
-            volume: None,
-            number: None,
-            pages: None,
-            publisher: None,
-            doi: None,
-            abstract_text: None,
-            links: vec![],
             code: if code {
                 vec![crate::model::Link {
                     url: "https://github.com/x/y".into(),
@@ -545,16 +532,7 @@ mod tests {
                     slug: t.to_lowercase(),
                 })
                 .collect(),
-            datasets: vec![],
-            architectures: vec![],
-            frameworks: vec![],
-            reproducible: None,
-            layers: None,
-            notes_html: None,
-            details: vec![],
-            bibtex: None,
-            sources: vec![],
-            related: vec![],
+            ..Article::default()
         }
     }
 
