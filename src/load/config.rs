@@ -148,14 +148,9 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Config {
             validate(file, text, config, diags)
         }
         Err((span, message)) => {
-            let (line, column) = span.map_or((1, 1), |s| crate::load::line_col(text, s.start));
             diags
                 .error(
-                    &Source {
-                        file: file.to_string(),
-                        line,
-                        column,
-                    },
+                    &crate::load::toml_error_source(file, text, span),
                     format!("cannot read the settings: {message}"),
                 )
                 .hint("the file is ignored until it is fixed; see the README for every setting");
@@ -175,29 +170,40 @@ fn validate(file: &str, text: &str, mut config: Config, diags: &mut Diagnostics)
             .hint("remove it to use the default of 250 articles per page");
         config.page_size = None;
     }
-    if let Some(url) = &config.repository
-        && !(url.starts_with("https://") || url.starts_with("http://"))
-    {
-        diags
-            .warning(
-                &key_source(file, text, "repository"),
-                format!("`repository` is not an http(s) URL: `{url}`"),
-            )
-            .hint("write the repository's web address, e.g. https://github.com/owner/list");
-        config.repository = None;
-    }
-    if let Some(url) = &config.edit_url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
-    {
-        diags
-            .warning(
-                &key_source(file, text, "edit_url"),
-                format!("`edit_url` is not an http(s) URL: `{url}`"),
-            )
-            .hint("e.g. https://github.com/owner/list/blob/main/{path}#L{line}");
-        config.edit_url = None;
-    }
+    config.repository = http_url_or_warn(
+        config.repository.take(),
+        "repository",
+        "write the repository's web address, e.g. https://github.com/owner/list",
+        (file, text, diags),
+    );
+    config.edit_url = http_url_or_warn(
+        config.edit_url.take(),
+        "edit_url",
+        "e.g. https://github.com/owner/list/blob/main/{path}#L{line}",
+        (file, text, diags),
+    );
     config
+}
+
+/// `url` when it is an absolute http(s) URL; otherwise `None`, with a
+/// warning at the line of the setting `key`.
+fn http_url_or_warn(
+    url: Option<String>,
+    key: &str,
+    hint: &str,
+    (file, text, diags): (&str, &str, &mut Diagnostics),
+) -> Option<String> {
+    let url = url?;
+    if url.starts_with("https://") || url.starts_with("http://") {
+        return Some(url);
+    }
+    diags
+        .warning(
+            &key_source(file, text, key),
+            format!("`{key}` is not an http(s) URL: `{url}`"),
+        )
+        .hint(hint);
+    None
 }
 
 /// The line where the setting `key` (a dotted path) is written, or line 1.

@@ -160,6 +160,16 @@ pub(crate) fn printable(text: &str) -> String {
         .collect()
 }
 
+/// Where a TOML parse error points in `file`: its span's start, or line 1.
+pub fn toml_error_source(file: &str, text: &str, span: Option<std::ops::Range<usize>>) -> Source {
+    let (line, column) = span.map_or((1, 1), |span| line_col(text, span.start));
+    Source {
+        file: file.to_string(),
+        line,
+        column,
+    }
+}
+
 /// 1-based line and column of byte `offset` in `text`.
 ///
 /// This scans `text` up to `offset`; to look up many offsets in one text,

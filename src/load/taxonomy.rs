@@ -6,7 +6,7 @@
 //! description = "Identifying which instruments play in a recording."
 //! ```
 
-use crate::diag::{Diagnostics, Source};
+use crate::diag::Diagnostics;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -38,16 +38,9 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> TaxonomyConfig 
     match toml::from_str(text) {
         Ok(config) => config,
         Err(err) => {
-            let (line, column) = err
-                .span()
-                .map_or((1, 1), |span| crate::load::line_col(text, span.start));
             diags
                 .error(
-                    &Source {
-                        file: file.to_string(),
-                        line,
-                        column,
-                    },
+                    &crate::load::toml_error_source(file, text, err.span()),
                     format!("cannot read the taxonomy: {}", err.message()),
                 )
                 .hint("sections are [tasks.\"Name\"], [datasets.X], [architectures.X] or [frameworks.X] with `aliases` and `description`");
