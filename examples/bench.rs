@@ -1425,7 +1425,7 @@ fn read_dl4m(data: &Path) -> Result<(String, String, Vec<Record>), String> {
         })
         .collect();
     let intro = intro_md(data).1;
-    Ok((checked.title, intro, records))
+    Ok((checked.site.title, intro, records))
 }
 
 /// `index.md` split into its `# Title` and the rest.

@@ -2,35 +2,46 @@
 //!
 //! The pipeline runs one way, one module per stage:
 //!
-//! 1. [`load`]: BibTeX and tables → raw records with source positions;
-//! 2. [`index`]: join, normalise, taxonomies, slugs → one immutable [`model::Site`];
-//! 3. [`render`]: Tera templates, the search index, statistics, feeds and
-//!    citation exports → files in memory, a batch of pages at a time;
-//! 4. [`write`](mod@write): minify, confine paths, swap the new site in atomically.
+//! 1. [`load`]: the data folder and `dl4m.toml` → raw records with source
+//!    positions (BibTeX entries, table rows, aliases, settings);
+//! 2. [`index`]: join, normalise, taxonomies, slugs and citation keys → one
+//!    immutable [`model::Site`], which carries everything a renderer needs;
+//! 3. [`render`]: one [`render::RenderContext`] → the pages (Tera), the
+//!    search index, the feeds and the citation files, in memory, a batch of
+//!    pages at a time;
+//! 4. [`write`](mod@write): confine paths, swap the new site in atomically.
+//!
+//! Under every stage lies a ground floor that uses none of them:
+//! [`config`] (the settings and [`config::TaxonomyKind`], the one name of a
+//! facet), [`output`] (a file of the site, minifying and splicing), and the
+//! shared rules of [`values`] (reading cell values) and [`diag`]
+//! (diagnostics). [`theme`] holds the built-in templates and static files
+//! and their overrides.
 //!
 //! Every stage reports problems as [`diag::Diagnostic`]s; only the command
-//! line prints them. [`serve`] rebuilds with the same pipeline on every
-//! change; [`starter`] writes the site `dl4m new` creates.
+//! line prints them. [`export`] writes the list for other places (`dl4m
+//! export`), [`serve`] rebuilds with the same pipeline on every change, and
+//! [`starter`] writes the site `dl4m new` creates.
 
+pub mod config;
 pub mod diag;
+pub mod export;
 pub mod index;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod serve;
 pub mod starter;
-pub mod text;
+pub mod theme;
+pub mod values;
 pub mod write;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use diag::{Diagnostics, FileSummary, Severity, SourceTexts};
-use include_dir::{Dir, include_dir};
 use rayon::prelude::*;
-use render::Output;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-static EMBEDDED_STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
 
 /// What to build from and where to.
 #[derive(Debug, Clone)]
@@ -74,8 +85,9 @@ impl Default for Options {
 
 /// The result of loading and indexing: the model and what was found wrong.
 pub struct Checked {
+    /// The model of the site.
     pub site: model::Site,
-    pub title: String,
+    /// What was found wrong with the data, in the order it was found.
     pub diagnostics: Diagnostics,
     /// The data files as read, for quoting lines in diagnostics.
     pub sources: SourceTexts,
@@ -153,20 +165,13 @@ pub fn check(options: &Options) -> Result<Checked> {
         ..Timings::default()
     };
     let mut diagnostics = Diagnostics::default();
-    let mut input = timings.time("load", || -> Result<load::Input> {
-        let mut files = match &options.data {
-            Some(dir) => load::read_dir(dir)?,
-            None => load::embedded(),
-        };
-        files.extend(read_config(options.data.as_deref())?);
+    let input = timings.time("load", || -> Result<load::Input> {
+        let files = load::read(options.data.as_deref())?;
         Ok(load::load(&files, &mut diagnostics))
     })?;
-    let title = take_title(&mut input.intro);
-    let title = input.config.title.clone().unwrap_or(title);
     let site = timings.time("index", || index::build(&input, &mut diagnostics));
     Ok(Checked {
         site,
-        title,
         diagnostics,
         sources: input.texts,
         timings,
@@ -176,44 +181,41 @@ pub fn check(options: &Options) -> Result<Checked> {
 /// Builds the site into `options.out`; returns the model and diagnostics.
 pub fn build(options: &Options) -> Result<Checked> {
     write::check_out_dir(&options.out, options.data.as_deref())?;
-    let templates = render::Templates::load(options.templates.as_deref())?;
+    let templates = theme::Templates::load(options.templates.as_deref())?;
     let mut checked = check(options)?;
     let config = &checked.site.config;
     let base_url = options.base_url.as_deref().or(config.base_url.as_deref());
-    let urls = render::Urls::new(base_url)?;
     let page_size = options
         .page_size
         .or(config.page_size)
         .unwrap_or(DEFAULT_PAGE_SIZE);
+    let mut ctx = render::RenderContext::new(&checked.site, &templates, base_url, page_size)?;
+    ctx.search_shard_bytes = options.search_shard_bytes;
     let timings = &mut checked.timings;
-    let renderer = timings.time("render", || {
-        render::pages::Renderer::new(&checked.site, &templates, &urls, &checked.title, page_size)
-    })?;
+    let renderer = timings.time("render", || render::pages::Renderer::new(&ctx))?;
     let mut writer = write::SiteWriter::start(&options.out)?;
     // Pages go through render, minify and write a batch at a time, so memory
     // holds one batch of pages, not the whole site.
-    for batch in renderer.plan().chunks(PAGE_BATCH) {
+    for batch in render::plan::plan(&ctx).chunks(PAGE_BATCH) {
         let pages = timings.time("render", || {
             batch
                 .par_iter()
                 .map(|page| renderer.render(page))
                 .collect::<Result<Vec<_>>>()
         })?;
-        let pages = timings.time("minify", || write::minify(pages));
+        let pages = timings.time("minify", || output::minify(pages));
         timings.time("write", || writer.write(&pages))?;
     }
     // The other outputs, one kind at a time for the same reason: at 100k
     // articles the search index and the exports are hundreds of MB each.
-    let search = timings.time("search index", || {
-        render::search::render(&checked.site, options.search_shard_bytes)
-    });
+    let search = timings.time("search index", || render::search::render(&ctx));
     timings.time("write", || writer.write(&search))?;
     drop(search);
-    let exports = timings.time("publish", || render::publish(&renderer));
+    let exports = timings.time("publish", || render::publish(&ctx));
     timings.time("write", || writer.write(&exports))?;
     drop(exports);
     let statics = timings.time("minify", || {
-        static_files(options.static_dir.as_deref()).map(write::minify)
+        theme::static_files(options.static_dir.as_deref()).map(output::minify)
     })?;
     timings.time("write", || {
         writer.write(&statics)?;
@@ -224,69 +226,3 @@ pub fn build(options: &Options) -> Result<Checked> {
 
 /// How many pages are rendered, minified and written together.
 const PAGE_BATCH: usize = 512;
-
-/// `dl4m.toml` from the folder that holds the data folder (the current
-/// folder for the built-in data), when there is one.
-fn read_config(data: Option<&Path>) -> Result<Option<load::InputFile>> {
-    let site_root = data.and_then(Path::parent).unwrap_or(Path::new(""));
-    let path = site_root.join(load::config::FILE_NAME);
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(Some(load::InputFile {
-        name: path.display().to_string(),
-        bytes,
-    }))
-}
-
-/// Takes a leading `# Title` line out of the introduction as the site title.
-fn take_title(intro: &mut Option<String>) -> String {
-    const DEFAULT: &str = "Research articles";
-    let Some(text) = intro else {
-        return DEFAULT.to_string();
-    };
-    let trimmed = text.trim_start();
-    let Some(heading) = trimmed.strip_prefix("# ") else {
-        return DEFAULT.to_string();
-    };
-    let (title, rest) = heading.split_once('\n').unwrap_or((heading, ""));
-    let title = title.trim().to_string();
-    *text = rest.to_string();
-    title
-}
-
-/// The static files (CSS, JS, icons) under `static/` in the site.
-fn static_files(dir: Option<&Path>) -> Result<Vec<Output>> {
-    let Some(dir) = dir else {
-        let mut files = Vec::new();
-        collect_embedded(&EMBEDDED_STATIC, &mut files);
-        return Ok(files);
-    };
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-        if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let bytes = std::fs::read(entry.path())
-                .with_context(|| format!("cannot read {}", entry.path().display()))?;
-            files.push(Output::new(
-                format!("static/{}", relative.to_string_lossy().replace('\\', "/")),
-                bytes,
-            ));
-        }
-    }
-    Ok(files)
-}
-
-fn collect_embedded(dir: &Dir, into: &mut Vec<Output>) {
-    for file in dir.files() {
-        into.push(Output::new(
-            format!("static/{}", file.path().display()),
-            file.contents(),
-        ));
-    }
-    for sub in dir.dirs() {
-        collect_embedded(sub, into);
-    }
-}

@@ -249,10 +249,10 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
             let checked = dl4m::check(&options)?;
             print_human(&checked, paint);
             let format = match format {
-                ExportFormat::Readme => dl4m::render::export::Format::Readme,
-                ExportFormat::Tsv => dl4m::render::export::Format::Tsv,
+                ExportFormat::Readme => dl4m::export::Format::Readme,
+                ExportFormat::Tsv => dl4m::export::Format::Tsv,
             };
-            let text = dl4m::render::export::render(&checked.site, format)?;
+            let text = dl4m::export::render(&checked.site, format)?;
             match &out {
                 Some(path) => {
                     std::fs::write(path, text)

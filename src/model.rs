@@ -3,8 +3,10 @@
 //! Built by [`crate::index`] from the raw records of [`crate::load`]; nothing
 //! here knows about files, tables or BibTeX syntax any more.
 
+use crate::config::{Config, TaxonomyKind, TaxonomyLabel};
 use crate::diag::Source;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A person (author or editor) with a stable slug for their page.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -40,8 +42,12 @@ pub struct Detail {
 /// One article of the list, with its bibliographic and curation data.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Article {
+    /// The article's folder under `articles/`: unique, stable, URL-safe.
     pub slug: String,
+    /// The BibTeX key as the data wrote it, if any.
     pub key: Option<String>,
+    /// The key the site's citation files use: unique, and valid BibTeX.
+    pub cite_key: String,
     /// The BibTeX entry type (`article`, `inproceedings`, …), `misc` for table-only rows.
     pub entry_type: String,
     pub title: String,
@@ -83,7 +89,7 @@ pub struct Article {
 }
 
 impl Article {
-    /// The terms of one taxonomy kind.
+    /// The terms of one taxonomy kind (none for authors: see [`Article::authors`]).
     pub fn terms(&self, kind: TaxonomyKind) -> &[TermRef] {
         match kind {
             TaxonomyKind::Tasks => &self.tasks,
@@ -93,69 +99,14 @@ impl Article {
             TaxonomyKind::Authors => &[],
         }
     }
-}
 
-/// The facets a reader can browse by.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum TaxonomyKind {
-    Tasks,
-    Datasets,
-    Architectures,
-    Frameworks,
-    Authors,
-}
-
-impl TaxonomyKind {
-    pub const ALL: [TaxonomyKind; 5] = [
-        TaxonomyKind::Tasks,
-        TaxonomyKind::Architectures,
-        TaxonomyKind::Datasets,
-        TaxonomyKind::Frameworks,
-        TaxonomyKind::Authors,
-    ];
-
-    /// The URL folder of this taxonomy (`tasks`, `authors`, …).
-    pub fn path(self) -> &'static str {
-        match self {
-            TaxonomyKind::Tasks => "tasks",
-            TaxonomyKind::Datasets => "datasets",
-            TaxonomyKind::Architectures => "architectures",
-            TaxonomyKind::Frameworks => "frameworks",
-            TaxonomyKind::Authors => "authors",
-        }
-    }
-
-    /// Heading for the taxonomy's index page.
-    pub fn title(self) -> &'static str {
-        match self {
-            TaxonomyKind::Tasks => "Tasks",
-            TaxonomyKind::Datasets => "Datasets",
-            TaxonomyKind::Architectures => "Architectures",
-            TaxonomyKind::Frameworks => "Frameworks",
-            TaxonomyKind::Authors => "Authors",
-        }
-    }
-
-    /// The singular noun, for "Articles with task X".
-    pub fn singular(self) -> &'static str {
-        match self {
-            TaxonomyKind::Tasks => "task",
-            TaxonomyKind::Datasets => "dataset",
-            TaxonomyKind::Architectures => "architecture",
-            TaxonomyKind::Frameworks => "framework",
-            TaxonomyKind::Authors => "author",
-        }
-    }
-
-    /// The name of this taxonomy as a search facet and URL parameter
-    /// (`?task=onset-detection`); authors are searched by name, not faceted.
-    pub fn facet(self) -> Option<&'static str> {
-        match self {
-            TaxonomyKind::Tasks => Some("task"),
-            TaxonomyKind::Datasets => Some("dataset"),
-            TaxonomyKind::Architectures => Some("architecture"),
-            TaxonomyKind::Frameworks => Some("framework"),
+    /// The terms of one of the curated facets, to fill in; `None` for authors.
+    pub fn terms_mut(&mut self, kind: TaxonomyKind) -> Option<&mut Vec<TermRef>> {
+        match kind {
+            TaxonomyKind::Tasks => Some(&mut self.tasks),
+            TaxonomyKind::Datasets => Some(&mut self.datasets),
+            TaxonomyKind::Architectures => Some(&mut self.architectures),
+            TaxonomyKind::Frameworks => Some(&mut self.frameworks),
             TaxonomyKind::Authors => None,
         }
     }
@@ -173,11 +124,23 @@ pub struct Term {
     pub articles: Vec<usize>,
 }
 
-/// All terms of one kind, most used first.
+/// All terms of one kind, in [`Taxonomy::order`].
 #[derive(Debug, Clone, Serialize)]
 pub struct Taxonomy {
     pub kind: TaxonomyKind,
     pub terms: Vec<Term>,
+}
+
+impl Taxonomy {
+    /// The order of a taxonomy's terms, wherever they are listed: most
+    /// articles first, then by name (case ignored), then by slug.
+    pub fn order(a: &Term, b: &Term) -> std::cmp::Ordering {
+        b.articles
+            .len()
+            .cmp(&a.articles.len())
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| a.slug.cmp(&b.slug))
+    }
 }
 
 /// Headline figures shown on the home page.
@@ -198,13 +161,39 @@ pub struct Stats {
 /// The whole site: articles in display order (newest first) and taxonomies.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// The site's name: `title` in `dl4m.toml`, else the heading of
+    /// `index.md`, else "Research articles".
+    pub title: String,
     pub articles: Vec<Article>,
-    pub taxonomies: Vec<Taxonomy>,
+    /// One taxonomy of every kind; [`TaxonomyKind::ALL`] gives the order
+    /// the site shows them in.
+    pub taxonomies: BTreeMap<TaxonomyKind, Taxonomy>,
     /// The home page introduction, rendered from Markdown and sanitised.
     pub intro_html: String,
     pub stats: Stats,
     /// The site's settings from `dl4m.toml` (all defaults when there is none).
-    pub config: crate::load::config::Config,
+    pub config: Config,
+}
+
+impl Default for Site {
+    /// An empty site: no articles, an empty taxonomy of every kind, the
+    /// default settings.
+    fn default() -> Self {
+        Site {
+            title: String::new(),
+            articles: Vec::new(),
+            taxonomies: TaxonomyKind::ALL
+                .into_iter()
+                .map(|kind| {
+                    let terms = Vec::new();
+                    (kind, Taxonomy { kind, terms })
+                })
+                .collect(),
+            intro_html: String::new(),
+            stats: Stats::default(),
+            config: Config::default(),
+        }
+    }
 }
 
 impl Site {
@@ -221,23 +210,14 @@ impl Site {
             .and_then(|t| t.description.as_deref())
     }
 
-    fn taxonomy_settings(&self, kind: TaxonomyKind) -> Option<&crate::load::config::TaxonomyLabel> {
-        use crate::load::config::TaxonomyName;
-        let name = match kind {
-            TaxonomyKind::Tasks => TaxonomyName::Tasks,
-            TaxonomyKind::Datasets => TaxonomyName::Datasets,
-            TaxonomyKind::Architectures => TaxonomyName::Architectures,
-            TaxonomyKind::Frameworks => TaxonomyName::Frameworks,
-            TaxonomyKind::Authors => TaxonomyName::Authors,
-        };
-        self.config.taxonomies.get(&name)
+    fn taxonomy_settings(&self, kind: TaxonomyKind) -> Option<&TaxonomyLabel> {
+        self.config.taxonomies.get(&kind)
     }
 
     /// The taxonomy of one kind.
     pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
         self.taxonomies
-            .iter()
-            .find(|t| t.kind == kind)
+            .get(&kind)
             .unwrap_or_else(|| unreachable!("every kind has a taxonomy"))
     }
 }

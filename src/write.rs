@@ -1,5 +1,5 @@
-//! Stage 4, `write`: minify, confine paths to the output folder, and put the
-//! new site in place without ever leaving a half-written one.
+//! Stage 4, `write`: confine paths to the output folder, and put the new
+//! site in place without ever leaving a half-written one.
 //!
 //! [`SiteWriter`] takes the site in batches, so a large build never holds
 //! every page in memory. A first build is written to a hidden sibling folder
@@ -12,7 +12,7 @@
 //! files are not touched: deleting and recreating the thousands of folders of
 //! a large site costs more than rendering it.
 
-use crate::render::{Output, ROWS_MARKER};
+use crate::output::Output;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -86,47 +86,6 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 
 fn absolute_or(path: &Path) -> PathBuf {
     absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-fn minify_config() -> minify_html::Cfg {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_closing_tags = true;
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg
-}
-
-/// Minifies a piece of HTML that is later spliced into pages (a table row).
-pub fn minify_fragment(html: &str) -> String {
-    String::from_utf8_lossy(&minify_html::minify(html.as_bytes(), &minify_config())).into_owned()
-}
-
-/// Minifies HTML pages (other files pass through unchanged), then puts each
-/// page's pre-minified splice in place of its rows marker.
-pub fn minify(outputs: Vec<Output>) -> Vec<Output> {
-    let cfg = minify_config();
-    outputs
-        .into_par_iter()
-        .map(|o| {
-            if !o.path.ends_with(".html") {
-                return o;
-            }
-            let minified = minify_html::minify(&o.bytes, &cfg);
-            let bytes = match &o.splice {
-                Some(rows) => splice(&minified, rows.as_bytes()),
-                None => minified,
-            };
-            Output::new(o.path, bytes)
-        })
-        .collect()
-}
-
-/// `page` with its first [`ROWS_MARKER`] replaced by `rows`.
-fn splice(page: &[u8], rows: &[u8]) -> Vec<u8> {
-    let marker = ROWS_MARKER.as_bytes();
-    match page.windows(marker.len()).position(|w| w == marker) {
-        Some(at) => [&page[..at], rows, &page[at + marker.len()..]].concat(),
-        None => page.to_vec(),
-    }
 }
 
 /// Writes every output into `out`, replacing the previous site; see

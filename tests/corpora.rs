@@ -6,7 +6,7 @@ mod common;
 
 use common::{Built, broken_links, build, corpus, linked_articles, shipped_data, text};
 use dl4m::load::table::{self, Column};
-use dl4m::text::{facet_key, is_placeholder, match_key, split_links, split_values};
+use dl4m::values::{facet_key, is_placeholder, match_key, split_links, split_values};
 use std::collections::BTreeSet;
 
 const SNAPSHOTS: [(&str, usize); 4] = [
@@ -197,9 +197,7 @@ fn every_cell_is_visible(name: &str, dir: &std::path::Path, built: &Built) {
                         .split(" and ")
                         .map(|a| a.split(',').next().unwrap_or("").to_string())
                         .collect(),
-                    Column::Task | Column::Dataset | Column::Architecture | Column::Framework => {
-                        split_values(&cell.value)
-                    }
+                    Column::Terms(_) => split_values(&cell.value),
                     _ if is_placeholder(&cell.value) => continue,
                     _ => vec![cell.value.clone()],
                 };

@@ -6,7 +6,8 @@
 mod common;
 
 use common::{Built, build, corpus, row_slugs, unescape};
-use dl4m::model::{Article, Site, TaxonomyKind};
+use dl4m::config::TaxonomyKind;
+use dl4m::model::{Article, Site};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -285,7 +286,7 @@ fn summary(a: &Article) -> String {
     let venue = a
         .venue
         .as_deref()
-        .filter(|v| !dl4m::text::is_placeholder(v));
+        .filter(|v| !dl4m::values::is_placeholder(v));
     let mut links: Vec<&String> = Vec::new();
     for l in &a.links {
         if !links.contains(&&l.url) {

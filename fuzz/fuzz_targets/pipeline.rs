@@ -7,9 +7,9 @@ use dl4m::load::{InputFile, load};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-fn templates() -> &'static dl4m::render::Templates {
-    static TEMPLATES: OnceLock<dl4m::render::Templates> = OnceLock::new();
-    TEMPLATES.get_or_init(|| dl4m::render::Templates::load(None).expect("built-in templates"))
+fn templates() -> &'static dl4m::theme::Templates {
+    static TEMPLATES: OnceLock<dl4m::theme::Templates> = OnceLock::new();
+    TEMPLATES.get_or_init(|| dl4m::theme::Templates::load(None).expect("built-in templates"))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -48,17 +48,16 @@ fuzz_target!(|data: &[u8]| {
         assert!(slugs.insert(slug.clone()), "slug used twice: {slug}");
         assert!(article.sources.iter().all(|s| s.line >= 1));
     }
-    let urls = dl4m::render::Urls::new(None).expect("urls");
     // A small page size, so that pagination runs too.
-    let mut outputs =
-        dl4m::render::pages::render_all(&site, templates(), &urls, "Fuzz", 3).expect("renders");
+    let ctx = dl4m::render::RenderContext::new(&site, templates(), None, 3).expect("context");
+    let mut outputs = dl4m::render::pages::render_all(&ctx).expect("renders");
     // Small enough to stay one file (format 2)…
-    let index = dl4m::render::search::render(&site, usize::MAX);
+    let index = dl4m::render::search::files(&site, usize::MAX);
     let json: serde_json::Value = serde_json::from_slice(&index[0].bytes).expect("JSON");
     assert_eq!(json["articles"].as_array().map(Vec::len), Some(site.articles.len()));
     outputs.extend(index);
     // …and sharded (format 3), whose files must all be JSON too.
-    for output in dl4m::render::search::render(&site, 0) {
+    for output in dl4m::render::search::files(&site, 0) {
         let _: serde_json::Value = serde_json::from_slice(&output.bytes).expect("JSON");
         outputs.push(output);
     }

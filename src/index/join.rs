@@ -5,20 +5,12 @@
 //! fields, the table the curation fields; disagreements are warnings. Rows and
 //! entries that match nothing still become articles.
 
+use crate::config::TaxonomyKind;
 use crate::diag::{Diagnostics, Source};
 use crate::load::bibtex::{BibEntry, Name};
 use crate::load::table::{Column, Row, Table};
-use crate::text;
-use std::collections::HashMap;
-
-/// The four facets curated in the data (authors come from names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Facet {
-    Task = 0,
-    Dataset = 1,
-    Architecture = 2,
-    Framework = 3,
-}
+use crate::values;
+use std::collections::{BTreeMap, HashMap};
 
 /// One article as joined from its sources, before taxonomy normalisation.
 #[derive(Debug, Clone, Default)]
@@ -39,8 +31,8 @@ pub struct Draft {
     pub abstract_text: Option<String>,
     pub links: Vec<String>,
     pub code: Vec<String>,
-    /// Raw facet values, indexed by [`Facet`].
-    pub facets: [Vec<String>; 4],
+    /// Raw values of the curated facets ([`TaxonomyKind::FACETS`]).
+    pub facets: BTreeMap<TaxonomyKind, Vec<String>>,
     pub reproducible: Option<String>,
     pub layers: Option<String>,
     /// Notes in Markdown, one per source.
@@ -51,6 +43,13 @@ pub struct Draft {
     pub sources: Vec<Source>,
     /// Whether a table row has been joined into this draft.
     pub has_row: bool,
+}
+
+impl Draft {
+    /// The raw values of one facet.
+    pub fn facet(&self, kind: TaxonomyKind) -> &[String] {
+        self.facets.get(&kind).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// BibTeX fields shown in their own place on the page (not as details).
@@ -235,8 +234,8 @@ fn from_entry(entry: &BibEntry, diags: &mut Diagnostics) -> Draft {
         pages: get("pages"),
         publisher: get("publisher"),
         abstract_text: get("abstract"),
-        reproducible: get("reproducible").filter(|v| !text::is_placeholder(v)),
-        layers: get("layers").filter(|v| !text::is_placeholder(v)),
+        reproducible: get("reproducible").filter(|v| !values::is_placeholder(v)),
+        layers: get("layers").filter(|v| !values::is_placeholder(v)),
         notes: get("note").into_iter().collect(),
         bibtex: Some(entry.raw.clone()),
         sources: vec![entry.source.clone()],
@@ -268,14 +267,9 @@ fn from_entry(entry: &BibEntry, diags: &mut Diagnostics) -> Draft {
     if let Some(value) = entry.get("code") {
         push_links(&mut draft.code, value, &at("code"), &entry.key, diags);
     }
-    for (facet, field) in [
-        (Facet::Task, "task"),
-        (Facet::Dataset, "dataset"),
-        (Facet::Architecture, "architecture"),
-        (Facet::Framework, "framework"),
-    ] {
-        if let Some(value) = entry.get(field) {
-            draft.facets[facet as usize] = text::split_values(value);
+    for kind in TaxonomyKind::FACETS {
+        if let Some(value) = entry.get(kind.singular()) {
+            draft.facets.insert(kind, values::split_values(value));
         }
     }
     for (name, field) in &entry.fields {
@@ -303,8 +297,8 @@ fn venue_of(entry: &BibEntry) -> (Option<String>, Option<String>) {
     .iter()
     .find_map(|f| entry.get(f));
     match raw {
-        Some(v) => match text::markdown_link(v) {
-            Some((name, url)) => (Some(name), text::http_url(&url)),
+        Some(v) => match values::markdown_link(v) {
+            Some((name, url)) => (Some(name), values::http_url(&url)),
             None => (Some(v.to_string()), None),
         },
         None => (None, None),
@@ -312,8 +306,8 @@ fn venue_of(entry: &BibEntry) -> (Option<String>, Option<String>) {
 }
 
 fn checked_doi(value: &str, at: &Source, key: &str, diags: &mut Diagnostics) -> Option<String> {
-    let doi = text::doi(value);
-    if doi.is_none() && !text::is_placeholder(value) {
+    let doi = values::doi(value);
+    if doi.is_none() && !values::is_placeholder(value) {
         diags
             .warning(at, format!("`{value}` is not a DOI; it is ignored"))
             .key(key)
@@ -329,13 +323,13 @@ fn push_links(
     key: &str,
     diags: &mut Diagnostics,
 ) {
-    for part in text::split_links(value) {
-        let target = text::markdown_link(&part).map_or(part.clone(), |(_, url)| url);
-        match text::http_url(&target) {
+    for part in values::split_links(value) {
+        let target = values::markdown_link(&part).map_or(part.clone(), |(_, url)| url);
+        match values::http_url(&target) {
             Some(url) => {
                 if !into
                     .iter()
-                    .any(|u| text::link_key(u) == text::link_key(&url))
+                    .any(|u| values::link_key(u) == values::link_key(&url))
                 {
                     into.push(url);
                 }
@@ -378,7 +372,7 @@ impl<'a> RowCells<'a> {
     }
 
     fn first(&self, column: &Column) -> Option<&'a str> {
-        self.all(column).find(|v| !text::is_placeholder(v))
+        self.all(column).find(|v| !values::is_placeholder(v))
     }
 
     /// `row 12 (Key)` or `row 12`, for diagnostics.
@@ -414,10 +408,10 @@ impl Lookup {
                 lookup.by_doi.entry(doi.to_lowercase()).or_insert(i);
             }
             for link in &d.links {
-                lookup.by_link.entry(text::link_key(link)).or_insert(i);
+                lookup.by_link.entry(values::link_key(link)).or_insert(i);
             }
             if let Some(title) = &d.title {
-                lookup.by_title.entry(text::match_key(title)).or_insert(i);
+                lookup.by_title.entry(values::match_key(title)).or_insert(i);
             }
         }
         lookup
@@ -430,19 +424,19 @@ impl Lookup {
         let by_doi = || {
             cells
                 .all(&Column::Doi)
-                .filter_map(text::doi)
+                .filter_map(values::doi)
                 .find_map(|d| self.by_doi.get(&d.to_lowercase()).copied())
         };
         let by_link = || {
             cells
                 .all(&Column::Link)
-                .flat_map(text::split_links)
-                .find_map(|l| self.by_link.get(&text::link_key(&l)).copied())
+                .flat_map(values::split_links)
+                .find_map(|l| self.by_link.get(&values::link_key(&l)).copied())
         };
         let by_title = || {
             cells
                 .first(&Column::Title)
-                .map(text::match_key)
+                .map(values::match_key)
                 .filter(|t| !t.is_empty())
                 .and_then(|t| self.by_title.get(&t).copied())
         };
@@ -471,7 +465,7 @@ fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
         }
     };
     if let Some(title) = cells.first(&Column::Title) {
-        let same = draft.title.as_deref().map(text::match_key) == Some(text::match_key(title));
+        let same = draft.title.as_deref().map(values::match_key) == Some(values::match_key(title));
         check("title", &draft.title, title, same);
         draft.title.get_or_insert_with(|| title.to_string());
     }
@@ -493,7 +487,7 @@ fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
             draft
                 .authors
                 .iter()
-                .any(|k| text::same_name(&k.family, &n.family))
+                .any(|k| values::same_name(&k.family, &n.family))
         });
         let ours = (!draft.authors.is_empty()).then(|| {
             draft
@@ -511,7 +505,7 @@ fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
     if let Some(venue) = cells.first(&Column::Venue) {
         match &draft.venue {
             None => draft.venue = Some(venue.to_string()),
-            Some(v) if text::match_key(v) != text::match_key(venue) => merge_detail(
+            Some(v) if values::match_key(v) != values::match_key(venue) => merge_detail(
                 &mut draft.details,
                 &cells_label(cells, &Column::Venue),
                 venue,
@@ -540,17 +534,20 @@ fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
         push_links(&mut code, value, at, &who, diags);
     }
     merge_curation(&mut draft.code, code, "code links", at, &who, diags);
-    for (facet, column) in [
-        (Facet::Task, Column::Task),
-        (Facet::Dataset, Column::Dataset),
-        (Facet::Architecture, Column::Architecture),
-        (Facet::Framework, Column::Framework),
-    ] {
-        let values: Vec<String> = cells.all(&column).flat_map(text::split_values).collect();
-        let label = cells_label(cells, &column).to_lowercase();
+    let facets: BTreeMap<TaxonomyKind, Vec<String>> = TaxonomyKind::FACETS
+        .into_iter()
+        .map(|kind| {
+            let column = Column::Terms(kind);
+            let terms = cells.all(&column).flat_map(values::split_values).collect();
+            (kind, terms)
+        })
+        .collect();
+    // In the map's order, so that a row's warnings come in one fixed order.
+    for (kind, terms) in facets {
+        let label = cells_label(cells, &Column::Terms(kind)).to_lowercase();
         merge_curation(
-            &mut draft.facets[facet as usize],
-            values,
+            draft.facets.entry(kind).or_default(),
+            terms,
             &label,
             at,
             &who,
@@ -567,7 +564,7 @@ fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
         if !draft
             .notes
             .iter()
-            .any(|n| text::match_key(n) == text::match_key(note))
+            .any(|n| values::match_key(n) == values::match_key(note))
         {
             draft.notes.push(note.to_string());
         }
@@ -603,7 +600,7 @@ fn merge_curation(
         return;
     }
     let key = |v: &Vec<String>| {
-        let mut k: Vec<String> = v.iter().map(|s| text::match_key(s)).collect();
+        let mut k: Vec<String> = v.iter().map(|s| values::match_key(s)).collect();
         k.sort();
         k
     };
@@ -625,12 +622,12 @@ fn merge_curation(
 
 /// Adds an extra column's value unless the BibTeX gave the same field already.
 fn merge_detail(details: &mut Vec<(String, String)>, label: &str, value: &str) {
-    let label_key = text::match_key(label);
+    let label_key = values::match_key(label);
     match details
         .iter_mut()
-        .find(|(l, _)| text::match_key(l) == label_key)
+        .find(|(l, _)| values::match_key(l) == label_key)
     {
-        Some((l, v)) if text::match_key(v) == text::match_key(value) => *l = label.to_string(),
+        Some((l, v)) if values::match_key(v) == values::match_key(value) => *l = label.to_string(),
         _ => details.push((label.to_string(), value.to_string())),
     }
 }
@@ -699,7 +696,7 @@ mod tests {
         ] {
             let (drafts, diags) = run(BIB, csv);
             assert_eq!(drafts.len(), 2, "{csv}");
-            assert_eq!(drafts[0].facets[Facet::Task as usize], ["Genre"], "{csv}");
+            assert_eq!(drafts[0].facet(TaxonomyKind::Tasks), ["Genre"], "{csv}");
             assert!(drafts[0].has_row);
             assert_eq!(
                 diags.warnings(),
@@ -712,8 +709,8 @@ mod tests {
     #[test]
     fn key_column_wins_over_title() {
         let (drafts, _) = run(BIB, "Key,Title,Task\nchoi2016,Timbre Analysis,Tagging\n");
-        assert_eq!(drafts[1].facets[Facet::Task as usize], ["Tagging"]);
-        assert!(drafts[0].facets[Facet::Task as usize].is_empty());
+        assert_eq!(drafts[1].facet(TaxonomyKind::Tasks), ["Tagging"]);
+        assert!(drafts[0].facet(TaxonomyKind::Tasks).is_empty());
     }
 
     #[test]

@@ -5,14 +5,16 @@ pub mod join;
 pub mod slug;
 pub mod taxonomy;
 
+use crate::config::TaxonomyKind;
 use crate::diag::{Diagnostics, Source};
 use crate::load::Input;
+use crate::load::aliases::TermAliases;
 use crate::load::bibtex::Name;
-use crate::model::{Article, Detail, Link, Person, Site, Stats, Taxonomy, TaxonomyKind, TermRef};
-use crate::text;
-use join::{Draft, Facet};
+use crate::model::{Article, Detail, Link, Person, Site, Stats, Taxonomy};
+use crate::values;
+use join::Draft;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How many related articles an article page shows.
 const RELATED: usize = 5;
@@ -32,6 +34,10 @@ pub fn build(input: &Input, diags: &mut Diagnostics) -> Site {
         .map(|(position, (draft, slug))| article(draft, slug, position, diags))
         .collect();
     let data_order = sort_newest_first(&mut articles);
+    let cite_keys = slug::cite_keys(&articles);
+    for (article, key) in articles.iter_mut().zip(cite_keys) {
+        article.cite_key = key;
+    }
     let mut by_position = vec![0; drafts.len()];
     for (data_index, &pos) in data_order.iter().enumerate() {
         by_position[pos] = data_index;
@@ -39,15 +45,27 @@ pub fn build(input: &Input, diags: &mut Diagnostics) -> Site {
     let sorted_drafts: Vec<&Draft> = by_position.iter().map(|&d| &drafts[d]).collect();
     let taxonomies = taxonomies(input, &sorted_drafts, &data_order, &mut articles);
     link_related(&mut articles, &taxonomies);
-    let intro_html = text::markdown(input.intro.as_deref().unwrap_or(""));
+    let (heading, intro) = split_title(input.intro.as_deref().unwrap_or(""));
     let stats = stats(&articles, &taxonomies);
     Site {
+        title: input.config.title.clone().unwrap_or(heading),
         articles,
         taxonomies,
-        intro_html,
+        intro_html: values::markdown(intro),
         stats,
         config: input.config.clone(),
     }
+}
+
+/// A leading `# Title` line of the introduction, as the site's title, and
+/// the rest of the introduction; "Research articles" when there is none.
+fn split_title(intro: &str) -> (String, &str) {
+    const DEFAULT: &str = "Research articles";
+    let Some(heading) = intro.trim_start().strip_prefix("# ") else {
+        return (DEFAULT.to_string(), intro);
+    };
+    let (title, rest) = heading.split_once('\n').unwrap_or((heading, ""));
+    (title.trim().to_string(), rest)
 }
 
 /// Slugs in data order: from the BibTeX key, else author + year + title word.
@@ -85,6 +103,7 @@ fn article(draft: &Draft, slug: String, position: usize, diags: &mut Diagnostics
     Article {
         slug,
         key: draft.key.clone(),
+        cite_key: String::new(),
         entry_type: draft.entry_type.clone().unwrap_or_else(|| "misc".into()),
         title,
         authors: draft.authors.iter().map(person).collect(),
@@ -106,7 +125,7 @@ fn article(draft: &Draft, slug: String, position: usize, diags: &mut Diagnostics
         frameworks: Vec::new(),
         reproducible: draft.reproducible.clone(),
         layers: draft.layers.clone(),
-        notes_html: (!draft.notes.is_empty()).then(|| text::markdown(&draft.notes.join("\n\n"))),
+        notes_html: (!draft.notes.is_empty()).then(|| values::markdown(&draft.notes.join("\n\n"))),
         details: draft
             .details
             .iter()
@@ -130,7 +149,7 @@ fn untitled(draft: &Draft, diags: &mut Diagnostics) -> String {
         .key(draft.key.as_deref().unwrap_or(&format!("row {}", at.line)))
         .hint("add a `Title` column (or a BibTeX entry) with the article's title");
     let from_url = |url: &String| {
-        let key = text::link_key(url);
+        let key = values::link_key(url);
         key.strip_prefix("github.com/")
             .map_or(key.clone(), str::to_string)
     };
@@ -154,7 +173,7 @@ fn untitled(draft: &Draft, diags: &mut Diagnostics) -> String {
 fn link(url: &str) -> Link {
     Link {
         url: url.to_string(),
-        label: text::link_label(url),
+        label: values::link_label(url),
     }
 }
 
@@ -197,7 +216,10 @@ fn person(name: &Name) -> Person {
 /// Sorts articles newest first (then by title); returns, for each article in
 /// data order, its position in the sorted list.
 fn sort_newest_first(articles: &mut Vec<Article>) -> Vec<usize> {
-    let title_keys: Vec<String> = articles.iter().map(|a| text::match_key(&a.title)).collect();
+    let title_keys: Vec<String> = articles
+        .iter()
+        .map(|a| values::match_key(&a.title))
+        .collect();
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&articles[a], &articles[b]);
@@ -216,55 +238,32 @@ fn sort_newest_first(articles: &mut Vec<Article>) -> Vec<usize> {
     position
 }
 
+/// One taxonomy per kind: the curated facets from the drafts' values
+/// through the aliases of `taxonomy.toml`, then the authors.
 fn taxonomies(
     input: &Input,
     drafts: &[&Draft],
     data_order: &[usize],
     articles: &mut [Article],
-) -> Vec<Taxonomy> {
-    let config = &input.taxonomy;
-    let mut out = Vec::new();
-    for (kind, facet, terms_config) in [
-        (TaxonomyKind::Tasks, Facet::Task, &config.tasks),
-        (
-            TaxonomyKind::Architectures,
-            Facet::Architecture,
-            &config.architectures,
-        ),
-        (TaxonomyKind::Datasets, Facet::Dataset, &config.datasets),
-        (
-            TaxonomyKind::Frameworks,
-            Facet::Framework,
-            &config.frameworks,
-        ),
-    ] {
-        let aliases = taxonomy::Aliases::new(terms_config);
+) -> BTreeMap<TaxonomyKind, Taxonomy> {
+    let no_aliases = TermAliases::default();
+    let mut out = BTreeMap::new();
+    for kind in TaxonomyKind::FACETS {
+        let aliases = taxonomy::Aliases::new(input.aliases.get(&kind).unwrap_or(&no_aliases));
         let values: Vec<Vec<taxonomy::Value>> = drafts
             .iter()
-            .map(|d| {
-                d.facets[facet as usize]
-                    .iter()
-                    .map(|v| aliases.value(v))
-                    .collect()
-            })
+            .map(|d| d.facet(kind).iter().map(|v| aliases.value(v)).collect())
             .collect();
         let (terms, refs) = taxonomy::terms(&values, data_order, Some(&aliases));
         for (article, refs) in articles.iter_mut().zip(refs) {
-            *term_list(article, kind) = refs;
+            if let Some(terms) = article.terms_mut(kind) {
+                *terms = refs;
+            }
         }
-        out.push(Taxonomy { kind, terms });
+        out.insert(kind, Taxonomy { kind, terms });
     }
-    out.push(authors(articles, data_order));
+    out.insert(TaxonomyKind::Authors, authors(articles, data_order));
     out
-}
-
-fn term_list(article: &mut Article, kind: TaxonomyKind) -> &mut Vec<TermRef> {
-    match kind {
-        TaxonomyKind::Tasks => &mut article.tasks,
-        TaxonomyKind::Datasets => &mut article.datasets,
-        TaxonomyKind::Architectures => &mut article.architectures,
-        TaxonomyKind::Frameworks | TaxonomyKind::Authors => &mut article.frameworks,
-    }
 }
 
 /// Authors merge by their slug (so `Schlüter` = `Schluter`); the page and every
@@ -308,9 +307,9 @@ fn authors(articles: &mut [Article], data_order: &[usize]) -> Taxonomy {
 /// Scores are counted in a dense per-thread array (a term can hold thousands
 /// of articles) and only the best few are kept, so this stays linear in the
 /// number of (article, term, co-member) triples.
-fn link_related(articles: &mut [Article], taxonomies: &[Taxonomy]) {
+fn link_related(articles: &mut [Article], taxonomies: &BTreeMap<TaxonomyKind, Taxonomy>) {
     let mut members: HashMap<(TaxonomyKind, &str), &[usize]> = HashMap::new();
-    for t in taxonomies {
+    for t in taxonomies.values() {
         if matches!(t.kind, TaxonomyKind::Tasks | TaxonomyKind::Datasets) {
             for term in &t.terms {
                 members.insert((t.kind, term.slug.as_str()), &term.articles);
@@ -388,13 +387,8 @@ fn best_related(lists: &[&[usize]], me: usize) -> Vec<usize> {
     best.into_iter().map(|(_, j)| j).collect()
 }
 
-fn stats(articles: &[Article], taxonomies: &[Taxonomy]) -> Stats {
-    let count = |kind| {
-        taxonomies
-            .iter()
-            .find(|t| t.kind == kind)
-            .map_or(0, |t| t.terms.len())
-    };
+fn stats(articles: &[Article], taxonomies: &BTreeMap<TaxonomyKind, Taxonomy>) -> Stats {
+    let count = |kind| taxonomies.get(&kind).map_or(0, |t| t.terms.len());
     let with_code = articles.iter().filter(|a| !a.code.is_empty()).count();
     let years = articles.iter().filter_map(|a| a.year);
     Stats {

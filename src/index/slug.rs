@@ -1,7 +1,10 @@
-//! URL slugs: lowercase ASCII, safe characters only, unique, stable.
+//! URL slugs and citation keys: unique, stable as articles are added.
 //!
-//! A slug can never leave its folder: it holds only `a-z`, `0-9` and `-`.
+//! A slug is lowercase ASCII and can never leave its folder: it holds only
+//! `a-z`, `0-9` and `-`. A citation key is the article's own BibTeX key
+//! when BibTeX can use it, else its slug.
 
+use crate::model::Article;
 use deunicode::deunicode;
 use std::collections::HashSet;
 
@@ -66,6 +69,55 @@ impl SlugSet {
         }
         slug
     }
+}
+
+/// The citation key of every article of `articles` (in site order).
+///
+/// An article's own BibTeX key when it is usable as one (no spaces, braces,
+/// commas, …) and not already taken (keys compare case-insensitively, as in
+/// BibTeX; the earlier article in the data keeps it); otherwise its slug,
+/// which is unique.
+pub fn cite_keys(articles: &[Article]) -> Vec<String> {
+    let mut by_position: Vec<usize> = (0..articles.len()).collect();
+    by_position.sort_by_key(|&i| articles[i].position);
+    let mut keys = vec![String::new(); articles.len()];
+    let mut own: HashSet<String> = HashSet::new();
+    for &i in &by_position {
+        let a = &articles[i];
+        let key = match a.key.as_deref().filter(|k| valid_key(k)) {
+            Some(k) if own.insert(k.to_lowercase()) => k.to_string(),
+            _ => String::new(),
+        };
+        keys[i] = key;
+    }
+    // Slugs are unique among slugs; one that collides with another
+    // article's key gets a suffix.
+    for (i, a) in articles.iter().enumerate() {
+        if keys[i].is_empty() {
+            let mut key = a.slug.clone();
+            let mut n = 2;
+            while own.contains(&key.to_lowercase()) {
+                key = format!("{}-{n}", a.slug);
+                n += 1;
+            }
+            own.insert(key.to_lowercase());
+            keys[i] = key;
+        }
+    }
+    keys
+}
+
+/// Whether BibTeX accepts `key` as a citation key.
+fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.chars().all(|c| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(
+                    c,
+                    ',' | '{' | '}' | '(' | ')' | '"' | '#' | '%' | '\'' | '=' | '~' | '\\'
+                )
+        })
 }
 
 #[cfg(test)]

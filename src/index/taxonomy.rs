@@ -7,10 +7,10 @@
 //! term `GTzan` with that link as its homepage.
 
 use crate::index::slug::{SlugSet, slugify};
-use crate::load::taxonomy::TermConfig;
-use crate::model::{Term, TermRef};
-use crate::text::{facet_key, http_url, markdown_link};
-use std::collections::{BTreeMap, HashMap};
+use crate::load::aliases::TermAliases;
+use crate::model::{Taxonomy, Term, TermRef};
+use crate::values::{facet_key, http_url, markdown_link};
+use std::collections::HashMap;
 
 /// One value as found on an article: the key it groups under and its spelling.
 pub struct Value {
@@ -23,11 +23,11 @@ pub struct Value {
 /// Resolves raw facet values to group keys through the configured aliases.
 pub struct Aliases<'a> {
     canonical: HashMap<String, &'a str>,
-    config: &'a BTreeMap<String, TermConfig>,
+    config: &'a TermAliases,
 }
 
 impl<'a> Aliases<'a> {
-    pub fn new(config: &'a BTreeMap<String, TermConfig>) -> Self {
+    pub fn new(config: &'a TermAliases) -> Self {
         let mut canonical = HashMap::new();
         for (name, term) in config {
             canonical.insert(facet_key(name), name.as_str());
@@ -70,7 +70,7 @@ impl<'a> Aliases<'a> {
 /// `values[i]` are the values of the article at site position `i`;
 /// `data_order` lists site positions in the order the data gave them, so
 /// slugs are handed out in data order and stay stable as articles are added.
-/// Returns the terms (most articles first) and each article's term references.
+/// Returns the terms (in [`Taxonomy::order`]) and each article's term references.
 pub fn terms(
     values: &[Vec<Value>],
     data_order: &[usize],
@@ -125,13 +125,7 @@ pub fn terms(
                 .collect()
         })
         .collect();
-    terms.sort_by(|a, b| {
-        b.articles
-            .len()
-            .cmp(&a.articles.len())
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    terms.sort_by(Taxonomy::order);
     (terms, refs)
 }
 
@@ -178,6 +172,8 @@ impl Group {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::aliases::TermConfig;
+    use std::collections::BTreeMap;
 
     fn raw(values: &[&[&str]]) -> Vec<Vec<Value>> {
         values

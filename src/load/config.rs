@@ -1,127 +1,10 @@
-//! `dl4m.toml`, the site's settings, read from the folder that holds `data/`.
-//! Every key is optional; an unknown key is a warning, a syntax error is
-//! reported and the file ignored.
-//!
-//! ```toml
-//! title = "Deep Learning for Music"
-//! description = "Articles on deep learning applied to music"
-//! base_url = "https://example.org/dl4m/"
-//! author = "Yann Bayle"
-//! repository = "https://github.com/ybayle/awesome-deep-learning-music"
-//! branch = "main"
-//! page_size = 250
-//! columns = ["tasks", "architectures", "datasets", "code"]
-//!
-//! [taxonomies.tasks]
-//! label = "Tasks"
-//! description = "What the models are trained to do."
-//! ```
+//! Reading `dl4m.toml`, the site's settings, into a [`Config`] (the
+//! types are in [`crate::config`]). Every key is optional; an unknown key is
+//! a warning, a value that cannot be used is dropped with a warning, and a
+//! syntax error is reported and the file ignored.
 
+use crate::config::Config;
 use crate::diag::{Diagnostics, Source};
-use serde::Deserialize;
-use std::collections::BTreeMap;
-
-/// The name of the settings file, next to the data folder.
-pub const FILE_NAME: &str = "dl4m.toml";
-
-/// The site's settings; `None` and empty values mean "use the default".
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Config {
-    /// The site's name; otherwise the first `# Heading` of `data/index.md`.
-    pub title: Option<String>,
-    /// One sentence for the home page's meta description and feeds.
-    pub description: Option<String>,
-    /// Where the site is published; `--base-url` takes precedence.
-    pub base_url: Option<String>,
-    /// Who maintains the list, shown in the footer and page metadata.
-    pub author: Option<String>,
-    /// The repository holding the data; linked from the footer, and the
-    /// source of "edit this entry" links on GitHub, GitLab or Codeberg.
-    pub repository: Option<String>,
-    /// The branch edit links point at (default `main`).
-    pub branch: Option<String>,
-    /// The edit link of a data file line, overriding the one derived from
-    /// `repository`: `{path}` is replaced by the file's path relative to the
-    /// folder of `dl4m.toml`, `{line}` by the line number.
-    pub edit_url: Option<String>,
-    /// Articles per list page; `--page-size` takes precedence.
-    pub page_size: Option<usize>,
-    /// Which columns article lists show after year and title, in order.
-    pub columns: Option<Vec<Column>>,
-    /// Labels and descriptions of the taxonomies, by their folder name.
-    #[serde(default)]
-    pub taxonomies: BTreeMap<TaxonomyName, TaxonomyLabel>,
-}
-
-/// The optional columns of an article list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Column {
-    Tasks,
-    Architectures,
-    Datasets,
-    Frameworks,
-    Code,
-}
-
-/// The columns shown when `columns` is not set.
-pub const DEFAULT_COLUMNS: [Column; 4] = [
-    Column::Tasks,
-    Column::Architectures,
-    Column::Datasets,
-    Column::Code,
-];
-
-/// A taxonomy that settings can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TaxonomyName {
-    Tasks,
-    Datasets,
-    Architectures,
-    Frameworks,
-    Authors,
-}
-
-/// How a taxonomy is named and introduced on its pages.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct TaxonomyLabel {
-    /// The plural heading, e.g. "Tasks" or "Problems addressed".
-    pub label: Option<String>,
-    /// A paragraph shown on the taxonomy's index page.
-    pub description: Option<String>,
-}
-
-impl Config {
-    /// The edit link of `line` in the data file `path` (relative to the
-    /// folder of `dl4m.toml`), when the settings allow one.
-    pub fn edit_link(&self, path: &str, line: usize) -> Option<String> {
-        let template = match &self.edit_url {
-            Some(template) => template.clone(),
-            None => self.derived_edit_url()?,
-        };
-        Some(
-            template
-                .replace("{path}", path)
-                .replace("{line}", &line.to_string()),
-        )
-    }
-
-    /// `edit_url` for the hosts whose URL layout is known.
-    fn derived_edit_url(&self) -> Option<String> {
-        let repository = self.repository.as_deref()?.trim_end_matches('/');
-        let branch = self.branch.as_deref().unwrap_or("main");
-        let host = repository.split("://").nth(1)?.split('/').next()?;
-        match host {
-            "github.com" => Some(format!("{repository}/blob/{branch}/{{path}}#L{{line}}")),
-            "codeberg.org" => Some(format!(
-                "{repository}/src/branch/{branch}/{{path}}#L{{line}}"
-            )),
-            "gitlab.com" => Some(format!("{repository}/-/blob/{branch}/{{path}}#L{{line}}")),
-            _ => None,
-        }
-    }
-}
 
 /// Parses `dl4m.toml`, warning about every key it does not know.
 pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Config {
@@ -225,6 +108,7 @@ fn key_source(file: &str, text: &str, key: &str) -> Source {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{ListColumn, TaxonomyKind};
 
     fn read(text: &str) -> (Config, Diagnostics) {
         let mut diags = Diagnostics::default();
@@ -242,8 +126,11 @@ mod tests {
         assert_eq!(diags.errors() + diags.warnings(), 0);
         assert_eq!(config.title.as_deref(), Some("DL4M"));
         assert_eq!(config.page_size, Some(100));
-        assert_eq!(config.columns, Some(vec![Column::Tasks, Column::Code]));
-        let tasks = &config.taxonomies[&TaxonomyName::Tasks];
+        assert_eq!(
+            config.columns,
+            Some(vec![ListColumn::Tasks, ListColumn::Code])
+        );
+        let tasks = &config.taxonomies[&TaxonomyKind::Tasks];
         assert_eq!(tasks.label.as_deref(), Some("Problems"));
     }
 
@@ -281,41 +168,5 @@ mod tests {
         let (config, diags) = read("page_size = 0\nrepository = \"github.com/o/r\"\n");
         assert_eq!(diags.warnings(), 2);
         assert!(config.page_size.is_none() && config.repository.is_none());
-    }
-
-    #[test]
-    fn edit_links_follow_the_host() {
-        let config = |repository: &str| Config {
-            repository: Some(repository.into()),
-            ..Config::default()
-        };
-        assert_eq!(
-            config("https://github.com/o/r/")
-                .edit_link("data/a.bib", 12)
-                .as_deref(),
-            Some("https://github.com/o/r/blob/main/data/a.bib#L12")
-        );
-        assert_eq!(
-            config("https://gitlab.com/o/r")
-                .edit_link("data/a.csv", 3)
-                .as_deref(),
-            Some("https://gitlab.com/o/r/-/blob/main/data/a.csv#L3")
-        );
-        assert_eq!(
-            config("https://codeberg.org/o/r")
-                .edit_link("data/a.csv", 3)
-                .as_deref(),
-            Some("https://codeberg.org/o/r/src/branch/main/data/a.csv#L3")
-        );
-        assert_eq!(config("https://example.org/r").edit_link("x", 1), None);
-        let custom = Config {
-            edit_url: Some("https://host/edit/{path}?line={line}".into()),
-            branch: Some("dev".into()),
-            ..config("https://github.com/o/r")
-        };
-        assert_eq!(
-            custom.edit_link("data/a.bib", 7).as_deref(),
-            Some("https://host/edit/data/a.bib?line=7")
-        );
     }
 }

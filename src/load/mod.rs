@@ -4,11 +4,11 @@
 //! [`bibtex::BibEntry`], table rows become [`table::Row`], and every problem
 //! becomes a [`Diagnostic`](crate::diag::Diagnostic) with file and line.
 
+pub mod aliases;
 pub mod bibtex;
 pub mod config;
 mod repair;
 pub mod table;
-pub mod taxonomy;
 
 use crate::diag::{Diagnostics, Source, SourceTexts};
 use anyhow::{Context, Result};
@@ -32,9 +32,10 @@ pub struct Input {
     pub tables: Vec<table::Table>,
     /// The home page introduction (`index.md`), as Markdown.
     pub intro: Option<String>,
-    pub taxonomy: taxonomy::TaxonomyConfig,
+    /// Aliases and descriptions of facet values (`taxonomy.toml`).
+    pub aliases: aliases::TaxonomyAliases,
     /// The site's settings (`dl4m.toml` beside the data folder).
-    pub config: config::Config,
+    pub config: crate::config::Config,
     /// The decoded text of every data file, for quoting in diagnostics.
     pub texts: SourceTexts,
 }
@@ -47,9 +48,35 @@ fn kind_of(name: &str) -> Option<&'static str> {
         "csv" | "tsv" => Some("table"),
         _ if name.ends_with("index.md") => Some("intro"),
         _ if name.ends_with("taxonomy.toml") => Some("taxonomy"),
-        _ if name.ends_with(config::FILE_NAME) => Some("config"),
+        _ if name.ends_with(crate::config::FILE_NAME) => Some("config"),
         _ => None,
     }
+}
+
+/// Every input of a build: the data files of `data` (or the embedded ones
+/// without it), then `dl4m.toml` from the folder that holds the data
+/// folder (the current folder for the embedded data), when there is one.
+pub fn read(data: Option<&Path>) -> Result<Vec<InputFile>> {
+    let mut files = match data {
+        Some(dir) => read_dir(dir)?,
+        None => embedded(),
+    };
+    files.extend(read_settings(data)?);
+    Ok(files)
+}
+
+/// `dl4m.toml` beside the data folder, when there is one.
+fn read_settings(data: Option<&Path>) -> Result<Option<InputFile>> {
+    let site_root = data.and_then(Path::parent).unwrap_or(Path::new(""));
+    let path = site_root.join(crate::config::FILE_NAME);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Some(InputFile {
+        name: path.display().to_string(),
+        bytes,
+    }))
 }
 
 /// Reads the data files of `dir` (not recursive), sorted by name.
@@ -62,7 +89,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<InputFile>> {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        // Settings live beside the data folder, not in it; see `lib::check`.
+        // Settings live beside the data folder, not in it; see `read_settings`.
         if !path.is_file() || matches!(kind_of(name), None | Some("config")) {
             continue;
         }
@@ -103,7 +130,7 @@ pub fn load(files: &[InputFile], diags: &mut Diagnostics) -> Input {
                 .extend(bibtex::parse(&file.name, &text, diags)),
             Some("table") => input.tables.push(table::parse(&file.name, &text, diags)),
             Some("intro") => input.intro = Some(text),
-            Some("taxonomy") => input.taxonomy = taxonomy::parse(&file.name, &text, diags),
+            Some("taxonomy") => input.aliases = aliases::parse(&file.name, &text, diags),
             Some("config") => input.config = config::parse(&file.name, &text, diags),
             _ => {}
         }

@@ -4,6 +4,7 @@
 //! aliases every era of the upstream list used; a header that matches nothing
 //! becomes an [`Column::Extra`] column and is still shown on article pages.
 
+use crate::config::TaxonomyKind;
 use crate::diag::{Diagnostics, Source};
 use crate::load::{Lines, printable};
 
@@ -21,10 +22,8 @@ pub enum Column {
     Abstract,
     Code,
     Reproducible,
-    Task,
-    Dataset,
-    Architecture,
-    Framework,
+    /// The values of one of the curated facets ([`TaxonomyKind::FACETS`]).
+    Terms(TaxonomyKind),
     Layers,
     Note,
     /// A column the program does not know, shown under its header.
@@ -95,10 +94,10 @@ pub fn column_for(header: &str, values: &[&str]) -> Column {
         "repro" | "reproducible" | "sourcecodereproducible" | "reproducibility" => {
             Column::Reproducible
         }
-        "task" | "tasks" => Column::Task,
-        "dataset" | "datasets" => Column::Dataset,
-        "archi" | "architecture" | "architectures" => Column::Architecture,
-        "framework" | "frameworks" => Column::Framework,
+        "task" | "tasks" => Column::Terms(TaxonomyKind::Tasks),
+        "dataset" | "datasets" => Column::Terms(TaxonomyKind::Datasets),
+        "archi" | "architecture" | "architectures" => Column::Terms(TaxonomyKind::Architectures),
+        "framework" | "frameworks" => Column::Terms(TaxonomyKind::Frameworks),
         "layers" | "numberoflayers" | "nblayers" => Column::Layers,
         "note" | "notes" | "additionalnotes" | "comment" | "comments" => Column::Note,
         _ => Column::Extra(header.trim().to_string()),
@@ -460,7 +459,7 @@ fn move_lone_url(
         table.columns[only.column].column,
         Column::Link | Column::Code | Column::Doi | Column::Extra(_)
     );
-    if holds_urls || crate::text::http_url(&only.value).is_none() {
+    if holds_urls || crate::values::http_url(&only.value).is_none() {
         return false;
     }
     let label = printable(&table.columns[only.column].label);
@@ -504,7 +503,7 @@ mod tests {
         let none: &[&str] = &[];
         for (h, c) in [
             ("Repro?", Column::Reproducible),
-            ("Archi", Column::Architecture),
+            ("Archi", Column::Terms(TaxonomyKind::Architectures)),
             ("Article name", Column::Title),
             ("PDF link", Column::Link),
             ("Source code link", Column::Code),
@@ -515,7 +514,7 @@ mod tests {
             ("Name", Column::Title),
             ("Source", Column::Venue),
             ("Entrytype", Column::EntryType),
-            ("framework", Column::Framework),
+            ("framework", Column::Terms(TaxonomyKind::Frameworks)),
         ] {
             assert_eq!(column_for(h, none), c, "{h}");
         }

@@ -8,65 +8,15 @@
 //! escaped. Curation fields (tasks, code, …) are the site's business and are
 //! left out; the entry as written stays on the article page's source.
 
-use super::Output;
 use crate::model::{Article, Person, Site};
+use crate::output::Output;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
-use std::collections::HashSet;
 
 /// The site-wide bibliography file, every article sorted by year.
 pub const BIBLIOGRAPHY: &str = "dl4m.bib";
 /// The site-wide CSL-JSON export.
 pub const CSL_JSON: &str = "dl4m.json";
-
-/// The citation key of every article, by index into [`Site::articles`].
-///
-/// An article's own BibTeX key when it is usable as one (no spaces, braces,
-/// commas, …) and not already taken (keys compare case-insensitively, as in
-/// BibTeX; the earlier article in the data keeps it); otherwise its slug,
-/// which is unique.
-pub fn cite_keys(site: &Site) -> Vec<String> {
-    let mut by_position: Vec<usize> = (0..site.articles.len()).collect();
-    by_position.sort_by_key(|&i| site.articles[i].position);
-    let mut keys = vec![String::new(); site.articles.len()];
-    let mut own: HashSet<String> = HashSet::new();
-    for &i in &by_position {
-        let a = &site.articles[i];
-        let key = match a.key.as_deref().filter(|k| valid_key(k)) {
-            Some(k) if own.insert(k.to_lowercase()) => k.to_string(),
-            _ => String::new(),
-        };
-        keys[i] = key;
-    }
-    // Slugs are unique among slugs; one that collides with another
-    // article's key gets a suffix.
-    for (i, a) in site.articles.iter().enumerate() {
-        if keys[i].is_empty() {
-            let mut key = a.slug.clone();
-            let mut n = 2;
-            while own.contains(&key.to_lowercase()) {
-                key = format!("{}-{n}", a.slug);
-                n += 1;
-            }
-            own.insert(key.to_lowercase());
-            keys[i] = key;
-        }
-    }
-    keys
-}
-
-/// Whether BibTeX accepts `key` as a citation key.
-fn valid_key(key: &str) -> bool {
-    !key.is_empty()
-        && key.chars().all(|c| {
-            !c.is_whitespace()
-                && !c.is_control()
-                && !matches!(
-                    c,
-                    ',' | '{' | '}' | '(' | ')' | '"' | '#' | '%' | '\'' | '=' | '~' | '\\'
-                )
-        })
-}
 
 /// The BibTeX field that holds an entry type's venue.
 fn venue_field(entry_type: &str) -> &'static str {
@@ -171,7 +121,8 @@ fn url_of(a: &Article) -> Option<&str> {
 }
 
 /// The article's entry, normalised: fields in a fixed order, one per line.
-pub fn bibtex(a: &Article, key: &str) -> String {
+pub fn bibtex(a: &Article) -> String {
+    let key = &a.cite_key;
     let mut fields: Vec<(&str, String)> = Vec::new();
     let names = |list: &[Person]| list.iter().map(bib_name).collect::<Vec<_>>().join(" and ");
     if !a.authors.is_empty() {
@@ -252,9 +203,9 @@ pub fn csl_type(entry_type: &str) -> &'static str {
 }
 
 /// One CSL-JSON item; `page_url` is the article's page on the site.
-pub fn csl_item(a: &Article, key: &str, page_url: &str) -> Value {
+pub fn csl_item(a: &Article, page_url: &str) -> Value {
     let mut item = Map::new();
-    item.insert("id".into(), json!(key));
+    item.insert("id".into(), json!(a.cite_key));
     item.insert("type".into(), json!(csl_type(&a.entry_type)));
     item.insert("title".into(), json!(a.title));
     let people = |list: &[Person]| -> Value {
@@ -483,12 +434,11 @@ pub fn citation(a: &Article) -> Citation {
 /// Per-article `.bib` files (`articles/<slug>/<slug>.bib`), the whole
 /// bibliography sorted by year (undated last; then site order) and its
 /// CSL-JSON export. `page_url` gives an article page's address.
-pub fn exports(site: &Site, keys: &[String], page_url: impl Fn(&Article) -> String) -> Vec<Output> {
+pub fn files(site: &Site, page_url: impl Fn(&Article) -> String) -> Vec<Output> {
     let mut out: Vec<Output> = site
         .articles
         .iter()
-        .zip(keys)
-        .map(|(a, key)| Output::new(bib_path(a), bibtex(a, key)))
+        .map(|a| Output::new(bib_path(a), bibtex(a)))
         .collect();
     let mut order: Vec<usize> = (0..site.articles.len()).collect();
     order.sort_by_key(|&i| (site.articles[i].year.is_none(), site.articles[i].year));
@@ -497,14 +447,14 @@ pub fn exports(site: &Site, keys: &[String], page_url: impl Fn(&Article) -> Stri
         if n > 0 {
             all.push('\n');
         }
-        all.push_str(&bibtex(&site.articles[i], &keys[i]));
+        all.push_str(&bibtex(&site.articles[i]));
     }
     out.push(Output::new(BIBLIOGRAPHY, all));
     // Item by item, so that only one item's JSON tree is alive at a time:
     // at 100,000 articles the trees of all items take over a gigabyte.
     let items = order
         .iter()
-        .map(|&i| csl_item(&site.articles[i], &keys[i], &page_url(&site.articles[i])));
+        .map(|&i| csl_item(&site.articles[i], &page_url(&site.articles[i])));
     let mut json = Vec::new();
     let mut serializer = serde_json::Serializer::pretty(&mut json);
     if serde::Serializer::collect_seq(&mut serializer, items).is_err() {
@@ -537,6 +487,7 @@ mod tests {
         Article {
             slug: "pons2017timbre".into(),
             key: Some("pons2017timbre".into()),
+            cite_key: "pons2017timbre".into(),
             entry_type: "inproceedings".into(),
             title: "Timbre analysis & 100% {fun}".into(),
             authors: vec![person("Jordi", "Pons"), person("Xavier", "Serra")],
@@ -585,7 +536,7 @@ mod tests {
 
     #[test]
     fn bibtex_is_normalised() {
-        let bib = bibtex(&article(), "pons2017timbre");
+        let bib = bibtex(&article());
         assert_eq!(
             bib,
             "@inproceedings{pons2017timbre,\n  author    = {Pons, Jordi and Serra, Xavier},\n  title     = {Timbre analysis \\& 100\\% \\{fun\\}},\n  booktitle = {EUSIPCO},\n  year      = {2017},\n  pages     = {173--182},\n  doi       = {10.1/x_y}\n}\n"
@@ -652,7 +603,7 @@ mod tests {
 
     #[test]
     fn csl_items_carry_the_model() {
-        let item = csl_item(&article(), "k", "https://x/articles/k/");
+        let item = csl_item(&article(), "https://x/articles/k/");
         assert_eq!(item["type"], "paper-conference");
         assert_eq!(item["author"][1]["family"], "Serra");
         assert_eq!(item["issued"]["date-parts"][0][0], 2017);

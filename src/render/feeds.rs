@@ -12,10 +12,10 @@
 //! the 1st of January of its publication year (1970 when it has none), and
 //! the feed's `<updated>` is the latest of its entries'.
 
-use super::Output;
-use super::cite::Citation;
+use super::cite::citation;
 use crate::model::{Article, Site};
-use crate::text::match_key;
+use crate::output::Output;
+use crate::values::match_key;
 
 /// How many articles the Atom feed lists.
 pub const FEED_ENTRIES: usize = 50;
@@ -143,12 +143,8 @@ fn entry_date(a: &Article) -> (i32, u32, u32) {
 
 /// `atom.xml`: the most recently added articles, with their citation as
 /// summary and their abstract as content.
-pub fn atom(
-    site: &Site,
-    base_url: &str,
-    title: &str,
-    citations: impl Fn(usize) -> Citation,
-) -> Output {
+pub fn atom(site: &Site, base_url: &str) -> Output {
+    let title = site.title.as_str();
     let items = newest(site, FEED_ENTRIES);
     let updated = items
         .iter()
@@ -212,7 +208,7 @@ pub fn atom(
         }
         xml.push_str(&format!(
             "    <summary type=\"text\">{}</summary>\n",
-            e(&citations(i).text)
+            e(&citation(a).text)
         ));
         if let Some(abstract_text) = &a.abstract_text {
             xml.push_str(&format!(

@@ -1,68 +1,83 @@
-//! Stage 3, `render`: the [`Site`](crate::model::Site) model → pages in memory (no I/O).
+//! Stage 3, `render`: the [`Site`] model → files in memory (no I/O).
 //!
-//! Pages are Tera templates embedded in the binary ([`Templates`]), any of
-//! which a `--templates` folder can replace by name. Every renderer (pages,
-//! search index, statistics, citation exports, feeds) returns [`Output`]s
-//! that [`crate::write`](mod@crate::write) puts on disk. `lib.rs` plans the pages with
-//! [`pages::Renderer`] and renders them in batches, then calls
-//! [`search::render`] and [`publish`], each a timed stage.
+//! Every renderer takes one [`RenderContext`] (the site, where it is served,
+//! the templates, the page size) and returns [`Output`]s that
+//! [`crate::write`](mod@crate::write) puts on disk, in the way mdBook hands one
+//! `RenderContext` to each renderer (dl4m's outputs are fixed, so there is no
+//! renderer trait):
+//!
+//! - [`pages`]: every HTML page, planned by [`plan`] and rendered a batch at
+//!   a time through the Tera [`Templates`] of [`crate::theme`]; the
+//!   statistics page's charts are computed by [`charts`], an article page's
+//!   machine-readable `<head>` by [`head_meta`];
+//! - [`search::render`]: the client-side search index, one file or sharded;
+//! - [`publish`]: `robots.txt`, the sitemap and the Atom feed ([`feeds`]),
+//!   and the citation files ([`cite`]).
 
+pub mod charts;
 pub mod cite;
-pub mod export;
 pub mod feeds;
-pub mod meta;
+pub mod head_meta;
 pub mod pages;
+pub mod plan;
 pub mod search;
-pub mod stats;
 
-use anyhow::{Context, Result};
-use include_dir::{Dir, include_dir};
-use std::path::Path;
+use crate::model::{Article, Site};
+use crate::output::Output;
+use crate::theme::Templates;
+use anyhow::Result;
 
-static EMBEDDED_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
-
-/// One file of the site: a path relative to the output folder and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    pub path: String,
-    pub bytes: Vec<u8>,
-    /// Already minified HTML that takes the place of [`ROWS_MARKER`] once the
-    /// page itself is minified: the article rows of a list page, rendered and
-    /// minified once per article rather than once per page they appear on.
-    pub splice: Option<String>,
+/// What every renderer is given.
+pub struct RenderContext<'a> {
+    /// The model to render.
+    pub site: &'a Site,
+    /// The compiled templates.
+    pub templates: &'a Templates,
+    /// Where the site is served from.
+    pub urls: Urls,
+    /// Articles per page of the home page and of each term page (at least 1).
+    pub page_size: usize,
+    /// The size above which the search index is sharded; see [`search::render`].
+    pub search_shard_bytes: usize,
 }
 
-/// Where a list page's rows go; see [`Output::splice`]. Data can never
-/// produce it, since every value is escaped.
-pub const ROWS_MARKER: &str = "<dl4m-rows></dl4m-rows>";
+impl<'a> RenderContext<'a> {
+    /// The context for rendering `site` with `templates`, served from
+    /// `base_url`, lists cut into pages of `page_size` articles.
+    pub fn new(
+        site: &'a Site,
+        templates: &'a Templates,
+        base_url: Option<&str>,
+        page_size: usize,
+    ) -> Result<Self> {
+        Ok(RenderContext {
+            site,
+            templates,
+            urls: Urls::new(base_url)?,
+            page_size: page_size.max(1),
+            search_shard_bytes: search::SHARD_THRESHOLD,
+        })
+    }
 
-impl Output {
-    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        Output {
-            path: path.into(),
-            bytes: bytes.into(),
-            splice: None,
-        }
+    /// The address of an article's page: absolute with a base URL, else
+    /// from the root.
+    pub fn article_url(&self, a: &Article) -> String {
+        let base = self.urls.base_url.as_deref().unwrap_or(&self.urls.root);
+        format!("{base}articles/{}/", a.slug)
     }
 }
 
 /// The publishing outputs: `robots.txt`, and with an absolute base URL
 /// `sitemap.xml` and `atom.xml` ([`feeds`]); every article's `.bib`, the
 /// whole bibliography and its CSL-JSON export ([`cite`]).
-pub fn publish(renderer: &pages::Renderer) -> Vec<Output> {
-    let (site, urls, keys) = (renderer.site(), renderer.urls(), renderer.keys());
+pub fn publish(ctx: &RenderContext) -> Vec<Output> {
+    let (site, urls) = (ctx.site, &ctx.urls);
     let mut out = vec![feeds::robots(urls.base_url.as_deref())];
     if let Some(base) = &urls.base_url {
-        out.extend(feeds::sitemap(base, &renderer.page_dirs()));
-        out.push(feeds::atom(site, base, renderer.title(), |i| {
-            cite::citation(&site.articles[i])
-        }));
+        out.extend(feeds::sitemap(base, &plan::page_dirs(ctx)));
+        out.push(feeds::atom(site, base));
     }
-    let page_url = |a: &crate::model::Article| {
-        let base = urls.base_url.as_deref().unwrap_or(&urls.root);
-        format!("{base}articles/{}/", a.slug)
-    };
-    out.extend(cite::exports(site, keys, page_url));
+    out.extend(cite::files(site, |a| ctx.article_url(a)));
     out
 }
 
@@ -109,60 +124,6 @@ impl Urls {
         });
         Ok(Urls { root, base_url })
     }
-}
-
-/// The compiled templates: the embedded defaults, replaced by name by the
-/// files of an optional override folder.
-pub struct Templates {
-    pub tera: tera::Tera,
-}
-
-impl Templates {
-    /// Compiles the embedded templates and the overrides of `dir`.
-    pub fn load(dir: Option<&Path>) -> Result<Self> {
-        let mut sources: Vec<(String, String)> = EMBEDDED_TEMPLATES
-            .files()
-            .filter_map(|f| {
-                let text = f.contents_utf8()?;
-                Some((f.path().display().to_string(), text.to_string()))
-            })
-            .collect();
-        if let Some(dir) = dir {
-            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-                let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let name = entry
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap_or(entry.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let text = std::fs::read_to_string(entry.path())
-                    .with_context(|| format!("cannot read template {}", entry.path().display()))?;
-                sources.retain(|(n, _)| n != &name);
-                sources.push((name, text));
-            }
-        }
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.add_raw_templates(sources)
-            .map_err(|e| anyhow::anyhow!("{}", tera_error(&e)))?;
-        Ok(Templates { tera })
-    }
-}
-
-/// A Tera error with all its causes, which Tera keeps in the source chain.
-pub fn tera_error(err: &tera::Error) -> String {
-    let mut message = err.to_string();
-    let mut cause = std::error::Error::source(err);
-    while let Some(c) = cause {
-        message.push_str(": ");
-        message.push_str(&c.to_string());
-        cause = c.source();
-    }
-    message
 }
 
 #[cfg(test)]

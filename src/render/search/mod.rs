@@ -97,8 +97,10 @@
 pub mod sharded;
 pub mod words;
 
-use super::Output;
-use crate::model::{Article, Site, TaxonomyKind, TermRef};
+use super::RenderContext;
+use crate::config::TaxonomyKind;
+use crate::model::{Article, Site};
+use crate::output::Output;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -108,14 +110,6 @@ pub const VERSION: u32 = 2;
 /// The size in bytes above which the single file (format 2) gives way to the
 /// sharded format 3: no search file is ever much larger than this.
 pub const SHARD_THRESHOLD: usize = 1_000_000;
-
-/// The faceted taxonomies, in the order the filters show them.
-const FACETS: [TaxonomyKind; 4] = [
-    TaxonomyKind::Tasks,
-    TaxonomyKind::Architectures,
-    TaxonomyKind::Datasets,
-    TaxonomyKind::Frameworks,
-];
 
 #[derive(Serialize)]
 struct Index<'a> {
@@ -175,21 +169,16 @@ impl<'a> Table<'a> {
     }
 }
 
-/// The terms of an article in the taxonomy `kind`.
-fn refs(article: &Article, kind: TaxonomyKind) -> &[TermRef] {
-    match kind {
-        TaxonomyKind::Tasks => &article.tasks,
-        TaxonomyKind::Architectures => &article.architectures,
-        TaxonomyKind::Datasets => &article.datasets,
-        TaxonomyKind::Frameworks => &article.frameworks,
-        TaxonomyKind::Authors => &[],
-    }
+/// Renders the search index of the whole site: `search-index.json` in format
+/// 2 when it fits in the context's `search_shard_bytes`, else the sharded format 3 (a manifest and
+/// the files under `search-index/`).
+pub fn render(ctx: &RenderContext) -> Vec<Output> {
+    files(ctx.site, ctx.search_shard_bytes)
 }
 
-/// Renders the search index of the whole site: `search-index.json` in format
-/// 2 when it fits in `shard_bytes`, else the sharded format 3 (a manifest and
-/// the files under `search-index/`).
-pub fn render(site: &Site, shard_bytes: usize) -> Vec<Output> {
+/// The search index of `site`: format 2 when it fits in `shard_bytes`, else
+/// format 3.
+pub fn files(site: &Site, shard_bytes: usize) -> Vec<Output> {
     match single_file(site, shard_bytes) {
         Some(json) => vec![Output::new("search-index.json", json)],
         None => sharded::render(site, shard_bytes),
@@ -229,7 +218,7 @@ impl std::io::Write for Limited {
 
 /// The whole index in format 2.
 fn single_index<'a>(site: &'a Site) -> Index<'a> {
-    let facets: Vec<(&'static str, TaxonomyKind, Table)> = FACETS
+    let facets: Vec<(&'static str, TaxonomyKind, Table)> = TaxonomyKind::FACETS
         .iter()
         .filter_map(|&kind| Some((kind.facet()?, kind, Table::of_taxonomy(site, kind))))
         .collect();
@@ -243,7 +232,7 @@ fn single_index<'a>(site: &'a Site) -> Index<'a> {
         terms: facets
             .iter()
             .map(|(name, kind, table)| {
-                let slugs = refs(a, *kind).iter().map(|r| r.slug.as_str());
+                let slugs = a.terms(*kind).iter().map(|r| r.slug.as_str());
                 (*name, table.ids(slugs))
             })
             .collect(),
@@ -281,7 +270,7 @@ mod tests {
 
     fn index_of(bib: &str, csv: &str) -> serde_json::Value {
         let site = site_of(bib, csv);
-        let out = render(&site, SHARD_THRESHOLD);
+        let out = files(&site, SHARD_THRESHOLD);
         assert_eq!(out.len(), 1, "a small site has one search file");
         serde_json::from_slice(&out[0].bytes).expect("JSON")
     }

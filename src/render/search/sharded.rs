@@ -3,10 +3,11 @@
 //! chunks, the record shards and the filter data, each fetched by the engine
 //! only when a query or a filter needs it.
 
+use super::Table;
 use super::words::for_each_word;
-use super::{FACETS, Table, refs};
-use crate::model::{Article, Site, TaxonomyKind};
-use crate::render::Output;
+use crate::config::TaxonomyKind;
+use crate::model::{Article, Site};
+use crate::output::Output;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -80,7 +81,7 @@ struct Tables<'a> {
 impl<'a> Tables<'a> {
     fn new(site: &'a Site) -> Self {
         Tables {
-            facets: FACETS
+            facets: TaxonomyKind::FACETS
                 .iter()
                 .filter_map(|&kind| Some((kind.facet()?, kind, Table::of_taxonomy(site, kind))))
                 .collect(),
@@ -95,7 +96,7 @@ impl<'a> Tables<'a> {
             .map(|(name, kind, table)| {
                 (
                     *name,
-                    table.ids(refs(a, *kind).iter().map(|r| r.slug.as_str())),
+                    table.ids(a.terms(*kind).iter().map(|r| r.slug.as_str())),
                 )
             })
             .collect()
@@ -175,7 +176,7 @@ impl Postings {
                 postings.add(AUTHOR, name, id);
             }
             for (_, kind, table) in &tables.facets {
-                let ids = table.ids(refs(a, *kind).iter().map(|r| r.slug.as_str()));
+                let ids = table.ids(a.terms(*kind).iter().map(|r| r.slug.as_str()));
                 for (name, _) in ids.into_iter().filter_map(|i| table.entries.get(i)) {
                     postings.add(TERM, name, id);
                 }
@@ -492,7 +493,7 @@ mod tests {
     use super::*;
     use crate::render::search::tests::site_of;
     use crate::render::search::words::words;
-    use crate::render::search::{SHARD_THRESHOLD, render as render_any};
+    use crate::render::search::{SHARD_THRESHOLD, files as render_any};
     use serde_json::Value;
     use std::collections::HashSet;
 

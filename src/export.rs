@@ -275,7 +275,7 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Detail, Stats, TaxonomyKind};
+    use crate::model::Detail;
 
     fn article(slug: &str, title: &str, year: Option<i32>) -> Article {
         Article {
@@ -297,16 +297,7 @@ mod tests {
     fn site(articles: Vec<Article>) -> Site {
         Site {
             articles,
-            config: Default::default(),
-            taxonomies: TaxonomyKind::ALL
-                .iter()
-                .map(|&kind| crate::model::Taxonomy {
-                    kind,
-                    terms: vec![],
-                })
-                .collect(),
-            intro_html: String::new(),
-            stats: Stats::default(),
+            ..Site::default()
         }
     }
 

@@ -10,25 +10,18 @@
 //! - [`YearChart`]: one column per year from the first to the last (years
 //!   without articles are zero), the part with code stacked under the part
 //!   without, on a "nice" scale (1, 2 or 5 × 10ⁿ per gridline).
-//! - [`BarChart`]: per taxonomy, the [`TOP_TERMS`] terms with the most
-//!   articles (ties by name, then slug) and one "other" bar counting the
+//! - [`BarChart`]: per facet, the [`TOP_TERMS`] terms with the most
+//!   articles (in [`Taxonomy::order`](crate::model::Taxonomy::order): ties by name, then slug) and one "other" bar counting the
 //!   articles that carry any of the remaining terms; bar lengths are
 //!   proportional to the counts, the longest bar spans the chart.
 
-use crate::model::{Site, Stats, TaxonomyKind};
+use crate::config::TaxonomyKind;
+use crate::model::{Site, Stats};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// How many terms of each taxonomy get their own bar.
 pub const TOP_TERMS: usize = 12;
-
-/// The taxonomies charted, in page order.
-pub const CHARTED: [TaxonomyKind; 4] = [
-    TaxonomyKind::Tasks,
-    TaxonomyKind::Architectures,
-    TaxonomyKind::Datasets,
-    TaxonomyKind::Frameworks,
-];
 
 /// Past this many years between the first and the last, the year chart
 /// shows only the years that have articles (a stray year 1 in the data must
@@ -56,7 +49,7 @@ pub struct StatsPage<'a> {
     pub stats: &'a Stats,
     /// Articles per year, with and without code.
     pub years: YearChart,
-    /// One chart per taxonomy of [`CHARTED`].
+    /// One chart per facet ([`TaxonomyKind::FACETS`]), in their order.
     pub charts: Vec<BarChart>,
 }
 
@@ -169,11 +162,14 @@ pub struct Bar {
 }
 
 /// Builds the statistics page of `site`.
-pub fn page(site: &Site) -> StatsPage<'_> {
+pub fn stats_page(site: &Site) -> StatsPage<'_> {
     StatsPage {
         stats: &site.stats,
         years: year_chart(site),
-        charts: CHARTED.iter().map(|&kind| bar_chart(site, kind)).collect(),
+        charts: TaxonomyKind::FACETS
+            .iter()
+            .map(|&kind| bar_chart(site, kind))
+            .collect(),
     }
 }
 
@@ -309,15 +305,8 @@ fn year_desc(
 
 /// The most used terms of `kind` and the others together.
 pub fn bar_chart(site: &Site, kind: TaxonomyKind) -> BarChart {
-    let taxonomy = site.taxonomy(kind);
-    let mut terms: Vec<_> = taxonomy.terms.iter().collect();
-    terms.sort_by(|a, b| {
-        b.articles
-            .len()
-            .cmp(&a.articles.len())
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    // Terms are in `Taxonomy::order`, most used first.
+    let terms: Vec<_> = site.taxonomy(kind).terms.iter().collect();
     let (top, rest) = terms.split_at(terms.len().min(TOP_TERMS));
     let mut entries: Vec<(String, String, usize, bool)> = top
         .iter()
@@ -537,7 +526,7 @@ mod tests {
     }
 
     /// A site of `articles` whose task taxonomy is built from their tasks,
-    /// in the order the names are first seen.
+    /// ordered as the index orders terms.
     pub(crate) fn site(articles: Vec<Article>) -> Site {
         let mut terms: Vec<Term> = Vec::new();
         for (i, a) in articles.iter().enumerate() {
@@ -554,23 +543,23 @@ mod tests {
                 }
             }
         }
+        terms.sort_by(Taxonomy::order);
         let taxonomies = TaxonomyKind::ALL
             .iter()
-            .map(|&kind| Taxonomy {
-                kind,
-                terms: if kind == TaxonomyKind::Tasks {
+            .map(|&kind| {
+                let terms = if kind == TaxonomyKind::Tasks {
                     terms.clone()
                 } else {
                     vec![]
-                },
+                };
+                (kind, Taxonomy { kind, terms })
             })
             .collect();
         Site {
+            title: "T".into(),
             articles,
-            config: Default::default(),
             taxonomies,
-            intro_html: String::new(),
-            stats: Stats::default(),
+            ..Site::default()
         }
     }
 
@@ -716,9 +705,9 @@ mod tests {
     fn term_names_are_escaped_in_the_chart_and_the_table() {
         let hostile = "<script>alert(1)</script> & \"Q\"";
         let site = site(vec![article(Some(2020), false, &[hostile])]);
-        let templates = crate::render::Templates::load(None).unwrap();
-        let urls = crate::render::Urls::new(None).unwrap();
-        let pages = crate::render::pages::render_all(&site, &templates, &urls, "T", 10).unwrap();
+        let templates = crate::theme::Templates::load(None).unwrap();
+        let ctx = crate::render::RenderContext::new(&site, &templates, None, 10).unwrap();
+        let pages = crate::render::pages::render_all(&ctx).unwrap();
         let stats = pages
             .iter()
             .find(|p| p.path == "stats/index.html")

@@ -21,7 +21,7 @@ pub struct MetaTag {
 
 /// Everything an article page puts in its `<head>` for machines.
 #[derive(Debug, Clone, Serialize)]
-pub struct ArticleMeta {
+pub struct HeadMeta {
     pub tags: Vec<MetaTag>,
     /// The JSON-LD, escaped for a `<script>` element ([`script_json`]).
     pub json_ld: String,
@@ -57,7 +57,7 @@ pub fn is_pdf(url: &str) -> bool {
 }
 
 /// Builds the tags and JSON-LD of one article page.
-pub fn article_meta(a: &Article, page: &PageInfo) -> ArticleMeta {
+pub fn head_meta(a: &Article, page: &PageInfo) -> HeadMeta {
     let mut tags = Vec::new();
     let mut tag = |attr: &'static str, key: &'static str, content: &str| {
         let content = content.trim();
@@ -139,7 +139,7 @@ pub fn article_meta(a: &Article, page: &PageInfo) -> ArticleMeta {
     tag("name", "twitter:card", "summary");
     tag("name", "twitter:title", &a.title);
     tag("name", "twitter:description", &summary);
-    ArticleMeta {
+    HeadMeta {
         tags,
         json_ld: script_json(&json_ld(a, page.url)),
     }
