@@ -7,10 +7,11 @@
 //! built twice: with a sharded search index and with a single file; and
 //! `dl4m serve` itself, on a copy of the latest snapshot (`serve.test.mjs`).
 //!
-//! They need `node` (20 or later), `npm ci` (for `node_modules/`) and
-//! Chromium (`apt-get install chromium`, or `CHROMIUM=/path/to/chrome`).
-//! When one is missing the test prints one line saying so and passes, except
-//! under CI (`CI` set), where it fails. The Node output is printed (shown by
+//! They need Chromium (`apt-get install chromium`, or
+//! `CHROMIUM=/path/to/chrome`) and Node.js 20 or later with npm; the Node
+//! packages of `package-lock.json` are installed here when missing
+//! ([`common::node`]). When something cannot be had the test prints one line
+//! saying so and passes, except under CI (`CI` set), where it fails. The Node output is printed (shown by
 //! `cargo test` on failure, or always with `-- --nocapture`).
 
 mod common;
@@ -34,33 +35,6 @@ struct Tools {
 }
 
 fn tools() -> Result<Tools, String> {
-    let node = PathBuf::from(std::env::var_os("NODE").unwrap_or_else(|| "node".into()));
-    let version = Command::new(&node)
-        .arg("--version")
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .ok_or("Node.js not found; install Node 20 or later and run 'npm ci'")?;
-    let major: u32 = version
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0);
-    if major < 20 {
-        return Err(format!(
-            "Node.js {version} is too old; install Node 20 or later and run 'npm ci'"
-        ));
-    }
-    for module in ["playwright-core/package.json", "axe-core/axe.min.js"] {
-        if !root().join("node_modules").join(module).is_file() {
-            return Err(format!(
-                "node_modules/{} is missing; run 'npm ci'",
-                module.split('/').next().unwrap_or(module)
-            ));
-        }
-    }
     let chromium =
         PathBuf::from(std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()));
     let runs = Command::new(&chromium)
@@ -75,6 +49,26 @@ fn tools() -> Result<Tools, String> {
             chromium.display()
         ));
     }
+    let node = PathBuf::from(std::env::var_os("NODE").unwrap_or_else(|| "node".into()));
+    let version = Command::new(&node)
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .ok_or("Node.js not found; install Node.js 20 or later with npm")?;
+    let major: u32 = version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    if major < 20 {
+        return Err(format!(
+            "Node.js {version} is too old; install Node.js 20 or later"
+        ));
+    }
+    common::node::ensure_packages(root())?;
     Ok(Tools { node, chromium })
 }
 
