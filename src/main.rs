@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use dl4m::Checked;
 use dl4m::diag::{Diagnostic, FileSummary, Paint, plural};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Build a website from a curated list of research articles (BibTeX + CSV/TSV).
@@ -182,7 +182,7 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
         } => {
             let options = dl4m::Options {
                 data: data.folder(),
-                out: out.clone(),
+                out,
                 base_url,
                 templates,
                 static_dir: static_dir.or_else(|| existing(PathBuf::from("static"))),
@@ -190,19 +190,7 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
                 search_shard_bytes,
                 on_stage: progress::start().then_some(progress::stage as fn(&'static str)),
             };
-            let built = dl4m::build(&options);
-            progress::finish();
-            let built = built?;
-            print_human(&built, paint);
-            eprintln!(
-                "built {} into {}",
-                plural(built.site.articles.len(), "article"),
-                out.display()
-            );
-            if timings {
-                eprintln!("timings: {}", built.timings);
-            }
-            Ok(exit_code(&built, strict))
+            build(&options, strict, timings, paint)
         }
         Command::Serve {
             data,
@@ -223,72 +211,113 @@ fn run(command: Command, paint: Paint) -> anyhow::Result<ExitCode> {
                 port,
                 open,
             };
-            dl4m::serve::serve(
-                options,
-                |built| report_build(built, paint),
-                |address| eprintln!("serving {address} (Ctrl-C to stop)"),
-            )?;
-            eprintln!("stopped");
-            Ok(ExitCode::SUCCESS)
+            serve(options, paint)
         }
-        Command::New { dir } => {
-            for file in dl4m::starter::create(&dir)? {
-                eprintln!("  created {}", dir.join(file).display());
-            }
-            eprintln!(
-                "next: cd {} && dl4m serve --open  (then edit data/list.bib and data/list.csv)",
-                dir.display()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Export { format, data, out } => {
-            let options = dl4m::Options {
-                data: data.folder(),
-                ..dl4m::Options::default()
-            };
-            let checked = dl4m::check(&options)?;
-            print_human(&checked, paint);
-            let format = match format {
-                ExportFormat::Readme => dl4m::export::Format::Readme,
-                ExportFormat::Tsv => dl4m::export::Format::Tsv,
-            };
-            let text = dl4m::export::render(&checked.site, format)?;
-            match &out {
-                Some(path) => {
-                    std::fs::write(path, text)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
-                    eprintln!(
-                        "exported {} into {}",
-                        plural(checked.site.articles.len(), "article"),
-                        path.display()
-                    );
-                }
-                None => std::io::stdout()
-                    .write_all(text.as_bytes())
-                    .context("cannot write to standard output")?,
-            }
-            Ok(exit_code(&checked, false))
-        }
+        Command::New { dir } => new(&dir),
+        Command::Export { format, data, out } => export(format, data, out.as_deref(), paint),
         Command::Check {
             data,
             format,
             strict,
-        } => {
-            let options = dl4m::Options {
-                data: data.folder(),
-                ..dl4m::Options::default()
-            };
-            let checked = dl4m::check(&options)?;
-            match format {
-                Format::Human => {
-                    print_human(&checked, paint);
-                    eprintln!("checked {}", plural(checked.site.articles.len(), "article"));
-                }
-                Format::Json => print_json(&checked)?,
-            }
-            Ok(exit_code(&checked, strict))
-        }
+        } => check(data, format, strict, paint),
     }
+}
+
+/// `dl4m build`: builds the site, prints the diagnostics and what was built.
+fn build(
+    options: &dl4m::Options,
+    strict: bool,
+    timings: bool,
+    paint: Paint,
+) -> anyhow::Result<ExitCode> {
+    let built = dl4m::build(options);
+    progress::finish();
+    let built = built?;
+    print_human(&built, paint);
+    eprintln!(
+        "built {} into {}",
+        plural(built.site.articles.len(), "article"),
+        options.out.display()
+    );
+    if timings {
+        eprintln!("timings: {}", built.timings);
+    }
+    Ok(exit_code(&built, strict))
+}
+
+/// `dl4m serve`: builds, serves and rebuilds until Ctrl-C.
+fn serve(options: dl4m::serve::ServeOptions, paint: Paint) -> anyhow::Result<ExitCode> {
+    dl4m::serve::serve(
+        options,
+        |built| report_build(built, paint),
+        |address| eprintln!("serving {address} (Ctrl-C to stop)"),
+    )?;
+    eprintln!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dl4m new DIR`: writes the starter site.
+fn new(dir: &Path) -> anyhow::Result<ExitCode> {
+    for file in dl4m::starter::create(dir)? {
+        eprintln!("  created {}", dir.join(file).display());
+    }
+    eprintln!(
+        "next: cd {} && dl4m serve --open  (then edit data/list.bib and data/list.csv)",
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dl4m export`: writes the list as a README table or a flat table.
+fn export(
+    format: ExportFormat,
+    data: DataArgs,
+    out: Option<&Path>,
+    paint: Paint,
+) -> anyhow::Result<ExitCode> {
+    let options = dl4m::Options {
+        data: data.folder(),
+        ..dl4m::Options::default()
+    };
+    let checked = dl4m::check(&options)?;
+    print_human(&checked, paint);
+    let format = match format {
+        ExportFormat::Readme => dl4m::export::Format::Readme,
+        ExportFormat::Tsv => dl4m::export::Format::Tsv,
+    };
+    let text = dl4m::export::render(&checked.site, format)?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "exported {} into {}",
+                plural(checked.site.articles.len(), "article"),
+                path.display()
+            );
+        }
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .context("cannot write to standard output")?,
+    }
+    Ok(exit_code(&checked, false))
+}
+
+/// `dl4m check`: loads the data and prints what is wrong with it.
+fn check(data: DataArgs, format: Format, strict: bool, paint: Paint) -> anyhow::Result<ExitCode> {
+    let options = dl4m::Options {
+        data: data.folder(),
+        ..dl4m::Options::default()
+    };
+    let checked = dl4m::check(&options)?;
+    match format {
+        Format::Human => {
+            print_human(&checked, paint);
+            eprintln!("checked {}", plural(checked.site.articles.len(), "article"));
+        }
+        Format::Json => print_json(&checked)?,
+    }
+    Ok(exit_code(&checked, strict))
 }
 
 /// What `serve` prints after each build.

@@ -5,81 +5,13 @@
 //! fields, the table the curation fields; disagreements are warnings. Rows and
 //! entries that match nothing still become articles.
 
+use super::draft::{Draft, checked_doi, from_entry, parse_year, push_links};
 use crate::config::TaxonomyKind;
 use crate::diag::{Diagnostics, Source};
 use crate::load::bibtex::{BibEntry, Name};
 use crate::load::table::{Column, Row, Table};
 use crate::values;
 use std::collections::{BTreeMap, HashMap};
-
-/// One article as joined from its sources, before taxonomy normalisation.
-#[derive(Debug, Clone, Default)]
-pub struct Draft {
-    pub key: Option<String>,
-    pub entry_type: Option<String>,
-    pub title: Option<String>,
-    pub authors: Vec<Name>,
-    pub editors: Vec<Name>,
-    pub year: Option<i32>,
-    pub venue: Option<String>,
-    pub venue_url: Option<String>,
-    pub volume: Option<String>,
-    pub number: Option<String>,
-    pub pages: Option<String>,
-    pub publisher: Option<String>,
-    pub doi: Option<String>,
-    pub abstract_text: Option<String>,
-    pub links: Vec<String>,
-    pub code: Vec<String>,
-    /// Raw values of the curated facets ([`TaxonomyKind::FACETS`]).
-    pub facets: BTreeMap<TaxonomyKind, Vec<String>>,
-    pub reproducible: Option<String>,
-    pub layers: Option<String>,
-    /// Notes in Markdown, one per source.
-    pub notes: Vec<String>,
-    /// Extra fields and columns as (label, value).
-    pub details: Vec<(String, String)>,
-    pub bibtex: Option<String>,
-    pub sources: Vec<Source>,
-    /// Whether a table row has been joined into this draft.
-    pub has_row: bool,
-}
-
-impl Draft {
-    /// The raw values of one facet.
-    pub fn facet(&self, kind: TaxonomyKind) -> &[String] {
-        self.facets.get(&kind).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// BibTeX fields shown in their own place on the page (not as details).
-const SHOWN_FIELDS: [&str; 22] = [
-    "title",
-    "author",
-    "editor",
-    "year",
-    "date",
-    "journal",
-    "journaltitle",
-    "booktitle",
-    "volume",
-    "number",
-    "pages",
-    "publisher",
-    "doi",
-    "abstract",
-    "url",
-    "link",
-    "pdf",
-    "task",
-    "dataset",
-    "architecture",
-    "framework",
-    "code",
-];
-
-/// Fields that only steer BibTeX itself and mean nothing to a reader.
-const HIDDEN_FIELDS: [&str; 4] = ["crossref", "xdata", "ids", "file"];
 
 /// Joins entries and table rows into drafts, in data order.
 pub fn join(entries: &[BibEntry], tables: &[Table], diags: &mut Diagnostics) -> Vec<Draft> {
@@ -107,51 +39,62 @@ pub fn join(entries: &[BibEntry], tables: &[Table], diags: &mut Diagnostics) -> 
                 }
                 None => {
                     if have_bib && expects_entry(table, &cells) {
-                        let (message, hint) = match cells.first(&Column::Key) {
-                            Some(key) => (
-                                format!(
-                                    "no BibTeX entry has the key `{key}`; the row is listed on its own"
-                                ),
-                                "check the key's spelling against the .bib file, or add the entry there",
-                            ),
-                            None => (
-                                "this row matches no BibTeX entry; it is listed on its own"
-                                    .to_string(),
-                                "add a `Key` column naming the entry, or make the title match the entry's title",
-                            ),
-                        };
-                        diags
-                            .warning(&row.source, message)
-                            .key(&cells.describe())
-                            .hint(hint);
+                        warn_unmatched(&cells, diags);
                     }
-                    // A row standing alone keeps its key, so its page has the
-                    // same address as when an entry of that key existed
-                    // (a TSV export read back as the data, say).
-                    let mut draft = Draft {
-                        key: cells.first(&Column::Key).map(str::to_string),
-                        ..Draft::default()
-                    };
-                    merge_row(&mut draft, &cells, diags);
-                    drafts.push(draft);
+                    drafts.push(standalone(&cells, diags));
                 }
             }
         }
     }
     if tables.iter().any(|t| !t.rows.is_empty()) {
-        for (i, entry) in entries.iter().enumerate() {
-            if !drafts[i].has_row {
-                diags
-                    .warning(
-                        &entry.source,
-                        "this entry has no row in the table; it is listed without curation data",
-                    )
-                    .key(&entry.key)
-                    .hint("add a row whose `Key` is this entry's key");
-            }
-        }
+        warn_without_rows(entries, &drafts, diags);
     }
     drafts
+}
+
+/// A row that matches no entry, when one was expected.
+fn warn_unmatched(cells: &RowCells, diags: &mut Diagnostics) {
+    let (message, hint) = match cells.first(&Column::Key) {
+        Some(key) => (
+            format!("no BibTeX entry has the key `{key}`; the row is listed on its own"),
+            "check the key's spelling against the .bib file, or add the entry there",
+        ),
+        None => (
+            "this row matches no BibTeX entry; it is listed on its own".to_string(),
+            "add a `Key` column naming the entry, or make the title match the entry's title",
+        ),
+    };
+    diags
+        .warning(&cells.row.source, message)
+        .key(&cells.describe())
+        .hint(hint);
+}
+
+/// The draft of a row that stands alone. It keeps its key, so its page has
+/// the same address as when an entry of that key existed (a TSV export read
+/// back as the data, say).
+fn standalone(cells: &RowCells, diags: &mut Diagnostics) -> Draft {
+    let mut draft = Draft {
+        key: cells.first(&Column::Key).map(str::to_string),
+        ..Draft::default()
+    };
+    merge_row(&mut draft, cells, diags);
+    draft
+}
+
+/// The entries (the first drafts) that no table row was joined into.
+fn warn_without_rows(entries: &[BibEntry], drafts: &[Draft], diags: &mut Diagnostics) {
+    for (entry, draft) in entries.iter().zip(drafts) {
+        if !draft.has_row {
+            diags
+                .warning(
+                    &entry.source,
+                    "this entry has no row in the table; it is listed without curation data",
+                )
+                .key(&entry.key)
+                .hint("add a row whose `Key` is this entry's key");
+        }
+    }
 }
 
 /// Whether an unmatched row is a mistake: a row with a key always names an
@@ -159,192 +102,6 @@ pub fn join(entries: &[BibEntry], tables: &[Table], diags: &mut Diagnostics) -> 
 /// stand alone (code without an article, say).
 fn expects_entry(table: &Table, cells: &RowCells) -> bool {
     cells.first(&Column::Key).is_some() || !table.columns.iter().any(|c| c.column == Column::Key)
-}
-
-/// Parses the year from `2017`, `2017-05-01` or `{2017}`.
-pub fn parse_year(value: &str) -> Option<i32> {
-    let digits: String = value
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(char::is_ascii_digit)
-        .collect();
-    (digits.len() == 4).then(|| digits.parse().ok()).flatten()
-}
-
-/// The year of an entry, with a warning when it is missing, unreadable or
-/// outside 1900 to next year (a typo such as 2107 or 1017).
-fn checked_year(
-    value: Option<&str>,
-    at: &Source,
-    key: &str,
-    diags: &mut Diagnostics,
-) -> Option<i32> {
-    let Some(value) = value else {
-        diags
-            .warning(at, "this entry has no year; it is listed as undated")
-            .key(key)
-            .hint("add `year = {2017}` (the year of publication) to the entry");
-        return None;
-    };
-    let Some(year) = parse_year(value) else {
-        diags
-            .warning(
-                at,
-                format!("`{value}` is not a year; the article is listed as undated"),
-            )
-            .key(key)
-            .hint("write the year as four digits, e.g. `year = {2017}`");
-        return None;
-    };
-    let last = next_year();
-    if !(1900..=last).contains(&year) {
-        diags
-            .warning(
-                at,
-                format!("the year {year} is not between 1900 and {last}"),
-            )
-            .key(key)
-            .hint("check the year for a typo");
-    }
-    Some(year)
-}
-
-/// The calendar year after the current one (by the system clock).
-fn next_year() -> i32 {
-    const SECONDS_PER_YEAR: u64 = 31_556_952;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    1970 + i32::try_from(now / SECONDS_PER_YEAR).unwrap_or(0) + 1
-}
-
-fn from_entry(entry: &BibEntry, diags: &mut Diagnostics) -> Draft {
-    let get = |f: &str| entry.get(f).map(str::to_string);
-    let (venue, venue_url) = venue_of(entry);
-    let mut draft = Draft {
-        key: Some(entry.key.clone()),
-        entry_type: Some(entry.kind.clone()),
-        title: get("title"),
-        authors: entry.authors.clone(),
-        editors: entry.editors.clone(),
-        venue,
-        venue_url,
-        volume: get("volume"),
-        number: get("number"),
-        pages: get("pages"),
-        publisher: get("publisher"),
-        abstract_text: get("abstract"),
-        reproducible: get("reproducible").filter(|v| !values::is_placeholder(v)),
-        layers: get("layers").filter(|v| !values::is_placeholder(v)),
-        notes: get("note").into_iter().collect(),
-        bibtex: Some(entry.raw.clone()),
-        sources: vec![entry.source.clone()],
-        ..Draft::default()
-    };
-    let at = |field: &str| {
-        Source::line(
-            &entry.source.file,
-            entry
-                .fields
-                .get(field)
-                .map_or(entry.source.line, |f| f.line),
-        )
-    };
-    let year_field = if entry.get("year").is_some() {
-        "year"
-    } else {
-        "date"
-    };
-    draft.year = checked_year(entry.get(year_field), &at(year_field), &entry.key, diags);
-    if let Some(doi) = entry.get("doi") {
-        draft.doi = checked_doi(doi, &at("doi"), &entry.key, diags);
-    }
-    for field in ["url", "link", "pdf"] {
-        if let Some(value) = entry.get(field) {
-            push_links(&mut draft.links, value, &at(field), &entry.key, diags);
-        }
-    }
-    if let Some(value) = entry.get("code") {
-        push_links(&mut draft.code, value, &at("code"), &entry.key, diags);
-    }
-    for kind in TaxonomyKind::FACETS {
-        if let Some(value) = entry.get(kind.singular()) {
-            draft.facets.insert(kind, values::split_values(value));
-        }
-    }
-    for (name, field) in &entry.fields {
-        let consumed = SHOWN_FIELDS.contains(&name.as_str())
-            || HIDDEN_FIELDS.contains(&name.as_str())
-            || matches!(name.as_str(), "reproducible" | "layers" | "note");
-        if !consumed && !field.value.trim().is_empty() {
-            draft.details.push((name.clone(), field.value.clone()));
-        }
-    }
-    draft
-}
-
-/// The venue (journal, book title, school, …) and a link when written as `[name](url)`.
-fn venue_of(entry: &BibEntry) -> (Option<String>, Option<String>) {
-    let raw = [
-        "journal",
-        "journaltitle",
-        "booktitle",
-        "school",
-        "institution",
-        "howpublished",
-        "organization",
-    ]
-    .iter()
-    .find_map(|f| entry.get(f));
-    match raw {
-        Some(v) => match values::markdown_link(v) {
-            Some((name, url)) => (Some(name), values::http_url(&url)),
-            None => (Some(v.to_string()), None),
-        },
-        None => (None, None),
-    }
-}
-
-fn checked_doi(value: &str, at: &Source, key: &str, diags: &mut Diagnostics) -> Option<String> {
-    let doi = values::doi(value);
-    if doi.is_none() && !values::is_placeholder(value) {
-        diags
-            .warning(at, format!("`{value}` is not a DOI; it is ignored"))
-            .key(key)
-            .hint("a DOI starts with `10.` and has a `/`, e.g. 10.1109/ICASSP.2017.7952585");
-    }
-    doi
-}
-
-fn push_links(
-    into: &mut Vec<String>,
-    value: &str,
-    at: &Source,
-    key: &str,
-    diags: &mut Diagnostics,
-) {
-    for part in values::split_links(value) {
-        let target = values::markdown_link(&part).map_or(part.clone(), |(_, url)| url);
-        match values::http_url(&target) {
-            Some(url) => {
-                if !into
-                    .iter()
-                    .any(|u| values::link_key(u) == values::link_key(&url))
-                {
-                    into.push(url);
-                }
-            }
-            None => {
-                diags
-                    .warning(
-                        at,
-                        format!("`{part}` is not an absolute http(s) URL; it is not linked"),
-                    )
-                    .key(key)
-                    .hint("write the full address, starting with https://");
-            }
-        }
-    }
 }
 
 /// A row's cells grouped by what their column holds.
@@ -446,35 +203,52 @@ impl Lookup {
 
 /// Merges a row into a draft: table curation wins, BibTeX bibliography wins.
 fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
-    let at = &cells.row.source;
-    let who = cells.describe();
     draft.has_row = true;
-    draft.sources.push(at.clone());
-    let mut check = |field: &str, ours: &Option<String>, theirs: &str, same: bool| {
-        if ours.is_some() && !same {
-            diags
-                .warning(
-                    at,
-                    format!(
-                        "the table's {field} `{theirs}` differs from the BibTeX {field} `{}`; the BibTeX value is used",
-                        ours.as_deref().unwrap_or("")
-                    ),
-                )
-                .key(&who)
-                .hint(format!("make the two {field}s agree, or leave the table's cell empty"));
-        }
-    };
+    draft.sources.push(cells.row.source.clone());
+    merge_bibliography(draft, cells, diags);
+    merge_links(draft, cells, diags);
+    merge_facets(draft, cells, diags);
+    merge_notes(draft, cells);
+}
+
+/// A warning that the table's `field` (`theirs`) differs from the BibTeX's
+/// (`ours`), unless BibTeX has none or they are `same`.
+fn warn_differs(
+    diags: &mut Diagnostics,
+    cells: &RowCells,
+    field: &str,
+    (ours, theirs): (Option<&str>, &str),
+    same: bool,
+) {
+    if let Some(ours) = ours.filter(|_| !same) {
+        diags
+            .warning(
+                &cells.row.source,
+                format!(
+                    "the table's {field} `{theirs}` differs from the BibTeX {field} `{ours}`; the BibTeX value is used"
+                ),
+            )
+            .key(&cells.describe())
+            .hint(format!("make the two {field}s agree, or leave the table's cell empty"));
+    }
+}
+
+/// Title, year, authors, venue, entry type, abstract and DOI: the table's
+/// fill what BibTeX lacks.
+fn merge_bibliography(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
     if let Some(title) = cells.first(&Column::Title) {
         let same = draft.title.as_deref().map(values::match_key) == Some(values::match_key(title));
-        check("title", &draft.title, title, same);
+        warn_differs(diags, cells, "title", (draft.title.as_deref(), title), same);
         draft.title.get_or_insert_with(|| title.to_string());
     }
     if let Some(year) = cells.first(&Column::Year) {
         let parsed = parse_year(year);
-        check(
+        let ours = draft.year.map(|y| y.to_string());
+        warn_differs(
+            diags,
+            cells,
             "year",
-            &draft.year.map(|y| y.to_string()),
-            year,
+            (ours.as_deref(), year),
             parsed == draft.year,
         );
         if draft.year.is_none() {
@@ -482,25 +256,7 @@ fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
         }
     }
     if let Some(authors) = cells.first(&Column::Authors) {
-        let names = parse_names(authors);
-        let same = names.iter().all(|n| {
-            draft
-                .authors
-                .iter()
-                .any(|k| values::same_name(&k.family, &n.family))
-        });
-        let ours = (!draft.authors.is_empty()).then(|| {
-            draft
-                .authors
-                .iter()
-                .map(|n| n.family.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        });
-        check("author", &ours, authors, same);
-        if draft.authors.is_empty() {
-            draft.authors = names;
-        }
+        merge_authors(draft, cells, authors, diags);
     }
     if let Some(venue) = cells.first(&Column::Venue) {
         match &draft.venue {
@@ -523,9 +279,38 @@ fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
     }
     for value in cells.all(&Column::Doi) {
         if draft.doi.is_none() {
-            draft.doi = checked_doi(value, at, &who, diags);
+            draft.doi = checked_doi(value, &cells.row.source, &cells.describe(), diags);
         }
     }
+}
+
+/// The table's authors fill in BibTeX's when it has none; otherwise every
+/// family name of the cell must be among BibTeX's.
+fn merge_authors(draft: &mut Draft, cells: &RowCells, authors: &str, diags: &mut Diagnostics) {
+    let names = parse_names(authors);
+    let same = names.iter().all(|n| {
+        draft
+            .authors
+            .iter()
+            .any(|k| values::same_name(&k.family, &n.family))
+    });
+    let ours = (!draft.authors.is_empty()).then(|| {
+        draft
+            .authors
+            .iter()
+            .map(|n| n.family.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    warn_differs(diags, cells, "author", (ours.as_deref(), authors), same);
+    if draft.authors.is_empty() {
+        draft.authors = names;
+    }
+}
+
+/// Links add to BibTeX's; code links replace them.
+fn merge_links(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
+    let (at, who) = (&cells.row.source, cells.describe());
     for value in cells.all(&Column::Link) {
         push_links(&mut draft.links, value, at, &who, diags);
     }
@@ -534,6 +319,11 @@ fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
         push_links(&mut code, value, at, &who, diags);
     }
     merge_curation(&mut draft.code, code, "code links", at, &who, diags);
+}
+
+/// The table's values of each facet replace BibTeX's.
+fn merge_facets(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
+    let (at, who) = (&cells.row.source, cells.describe());
     let facets: BTreeMap<TaxonomyKind, Vec<String>> = TaxonomyKind::FACETS
         .into_iter()
         .map(|kind| {
@@ -545,15 +335,13 @@ fn merge_row(draft: &mut Draft, cells: &RowCells, diags: &mut Diagnostics) {
     // In the map's order, so that a row's warnings come in one fixed order.
     for (kind, terms) in facets {
         let label = cells_label(cells, &Column::Terms(kind)).to_lowercase();
-        merge_curation(
-            draft.facets.entry(kind).or_default(),
-            terms,
-            &label,
-            at,
-            &who,
-            diags,
-        );
+        let ours = draft.facets.entry(kind).or_default();
+        merge_curation(ours, terms, &label, at, &who, diags);
     }
+}
+
+/// Reproducibility, layers, notes (each new one added) and extra columns.
+fn merge_notes(draft: &mut Draft, cells: &RowCells) {
     if let Some(v) = cells.first(&Column::Reproducible) {
         draft.reproducible = Some(v.to_string());
     }

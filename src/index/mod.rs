@@ -1,6 +1,7 @@
 //! Stage 2, `index`: join the raw records, normalise them and build the
 //! immutable [`Site`] model (articles newest first, taxonomies, figures).
 
+pub mod draft;
 pub mod join;
 pub mod slug;
 pub mod taxonomy;
@@ -12,7 +13,7 @@ use crate::load::aliases::TermAliases;
 use crate::load::bibtex::Name;
 use crate::model::{Article, Detail, Link, Person, Site, Stats, Taxonomy};
 use crate::values;
-use join::Draft;
+use draft::Draft;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 

@@ -16,7 +16,7 @@
 //!   proportional to the counts, the longest bar spans the chart.
 
 use crate::config::TaxonomyKind;
-use crate::model::{Site, Stats};
+use crate::model::{Site, Stats, Term};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -175,19 +175,7 @@ pub fn stats_page(site: &Site) -> StatsPage<'_> {
 
 /// Articles per year, with and without code, every year of the range present.
 pub fn year_chart(site: &Site) -> YearChart {
-    let mut counts: BTreeMap<i32, (usize, usize)> = BTreeMap::new();
-    let mut undated = 0;
-    for article in &site.articles {
-        let Some(year) = article.year else {
-            undated += 1;
-            continue;
-        };
-        let entry = counts.entry(year).or_default();
-        entry.0 += 1;
-        if !article.code.is_empty() {
-            entry.1 += 1;
-        }
-    }
+    let (counts, undated) = count_years(site);
     let filled = fill_years(&counts);
     let max = filled
         .iter()
@@ -195,33 +183,8 @@ pub fn year_chart(site: &Site) -> YearChart {
         .max()
         .unwrap_or(0);
     let scale = Scale::new(max);
-    let n = filled.len().max(1) as f64;
-    let slot = 100.0 / n;
-    let every = label_every(filled.len());
     let y_of = |v: usize| YEAR_TOP + YEAR_PLOT - scale.fraction(v) * YEAR_PLOT;
-    let columns: Vec<YearColumn> = filled
-        .iter()
-        .enumerate()
-        .map(|(i, &(year, (total, with_code)))| {
-            let code_top = y_of(with_code);
-            let top = y_of(total);
-            YearColumn {
-                year,
-                total,
-                with_code,
-                without_code: total - with_code,
-                x: percent(slot * (i as f64 + 0.15)),
-                width: percent(slot * 0.7),
-                center: percent(slot * (i as f64 + 0.5)),
-                code_y: px(code_top),
-                code_height: px(YEAR_TOP + YEAR_PLOT - code_top),
-                rest_y: px(top),
-                rest_height: px(code_top - top),
-                label_y: px(top - 5.0),
-                labelled: year.rem_euclid(every) == 0,
-            }
-        })
-        .collect();
+    let columns = year_columns(&filled, y_of);
     let gridlines = scale
         .ticks()
         .into_iter()
@@ -247,6 +210,55 @@ pub fn year_chart(site: &Site) -> YearChart {
         with_code,
         undated,
     }
+}
+
+/// Per year, the articles and those with code among them; and how many
+/// articles have no year.
+fn count_years(site: &Site) -> (BTreeMap<i32, (usize, usize)>, usize) {
+    let mut counts: BTreeMap<i32, (usize, usize)> = BTreeMap::new();
+    let mut undated = 0;
+    for article in &site.articles {
+        let Some(year) = article.year else {
+            undated += 1;
+            continue;
+        };
+        let entry = counts.entry(year).or_default();
+        entry.0 += 1;
+        if !article.code.is_empty() {
+            entry.1 += 1;
+        }
+    }
+    (counts, undated)
+}
+
+/// The columns of the years of `filled`, side by side across the chart's
+/// width; `y_of` gives the height of a count.
+fn year_columns(filled: &[(i32, (usize, usize))], y_of: impl Fn(usize) -> f64) -> Vec<YearColumn> {
+    let slot = 100.0 / filled.len().max(1) as f64;
+    let every = label_every(filled.len());
+    filled
+        .iter()
+        .enumerate()
+        .map(|(i, &(year, (total, with_code)))| {
+            let code_top = y_of(with_code);
+            let top = y_of(total);
+            YearColumn {
+                year,
+                total,
+                with_code,
+                without_code: total - with_code,
+                x: percent(slot * (i as f64 + 0.15)),
+                width: percent(slot * 0.7),
+                center: percent(slot * (i as f64 + 0.5)),
+                code_y: px(code_top),
+                code_height: px(YEAR_TOP + YEAR_PLOT - code_top),
+                rest_y: px(top),
+                rest_height: px(code_top - top),
+                label_y: px(top - 5.0),
+                labelled: year.rem_euclid(every) == 0,
+            }
+        })
+        .collect()
 }
 
 /// Every year from the first to the last, those without articles at zero;
@@ -306,52 +318,9 @@ fn year_desc(
 /// The most used terms of `kind` and the others together.
 pub fn bar_chart(site: &Site, kind: TaxonomyKind) -> BarChart {
     // Terms are in `Taxonomy::order`, most used first.
-    let terms: Vec<_> = site.taxonomy(kind).terms.iter().collect();
+    let terms = &site.taxonomy(kind).terms;
     let (top, rest) = terms.split_at(terms.len().min(TOP_TERMS));
-    let mut entries: Vec<(String, String, usize, bool)> = top
-        .iter()
-        .map(|t| {
-            (
-                t.name.clone(),
-                format!("{}/{}/", kind.path(), t.slug),
-                t.articles.len(),
-                false,
-            )
-        })
-        .collect();
-    if !rest.is_empty() {
-        let mut others: Vec<usize> = rest
-            .iter()
-            .flat_map(|t| t.articles.iter().copied())
-            .collect();
-        others.sort_unstable();
-        others.dedup();
-        entries.push((
-            format!("{} other {}", rest.len(), noun(kind, rest.len())),
-            format!("{}/", kind.path()),
-            others.len(),
-            true,
-        ));
-    }
-    let max = entries.iter().map(|e| e.2).max().unwrap_or(0);
-    let bars: Vec<Bar> = entries
-        .into_iter()
-        .enumerate()
-        .map(|(i, (name, path, count, other))| {
-            let row = i as u32 * ROW_HEIGHT;
-            Bar {
-                label: shorten(&name),
-                name,
-                path,
-                count,
-                other,
-                width: percent(proportion(count, max) * 100.0),
-                row_y: row,
-                text_y: row + ROW_TEXT,
-                bar_y: row + ROW_BAR,
-            }
-        })
-        .collect();
+    let bars = bars(kind, top, rest);
     let without = site
         .articles
         .iter()
@@ -379,6 +348,54 @@ pub fn bar_chart(site: &Site, kind: TaxonomyKind) -> BarChart {
         terms: terms.len(),
         without,
     }
+}
+
+/// A bar per term of `top`, and one for the articles of the `rest`.
+fn bars(kind: TaxonomyKind, top: &[Term], rest: &[Term]) -> Vec<Bar> {
+    let mut entries: Vec<(String, String, usize, bool)> = top
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                format!("{}/{}/", kind.path(), t.slug),
+                t.articles.len(),
+                false,
+            )
+        })
+        .collect();
+    if !rest.is_empty() {
+        let mut others: Vec<usize> = rest
+            .iter()
+            .flat_map(|t| t.articles.iter().copied())
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        entries.push((
+            format!("{} other {}", rest.len(), noun(kind, rest.len())),
+            format!("{}/", kind.path()),
+            others.len(),
+            true,
+        ));
+    }
+    let max = entries.iter().map(|e| e.2).max().unwrap_or(0);
+    entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, path, count, other))| {
+            let row = i as u32 * ROW_HEIGHT;
+            Bar {
+                label: shorten(&name),
+                name,
+                path,
+                count,
+                other,
+                width: percent(proportion(count, max) * 100.0),
+                row_y: row,
+                text_y: row + ROW_TEXT,
+                bar_y: row + ROW_BAR,
+            }
+        })
+        .collect()
 }
 
 fn bar_desc(kind: TaxonomyKind, bars: &[Bar], rest: usize, without: usize) -> String {

@@ -122,7 +122,22 @@ fn url_of(a: &Article) -> Option<&str> {
 
 /// The article's entry, normalised: fields in a fixed order, one per line.
 pub fn bibtex(a: &Article) -> String {
-    let key = &a.cite_key;
+    let fields = bib_fields(a);
+    let mut out = format!("@{}{{{},\n", bib_entry_type(a), a.cite_key);
+    let last = fields.len().saturating_sub(1);
+    for (i, (name, value)) in fields.iter().enumerate() {
+        out.push_str(&format!(
+            "  {name:<9} = {{{value}}}{}\n",
+            if i == last { "" } else { "," }
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The bibliographic fields of an article, in the order [`bibtex`] writes
+/// them, their values escaped for braces.
+fn bib_fields(a: &Article) -> Vec<(&'static str, String)> {
     let mut fields: Vec<(&str, String)> = Vec::new();
     let names = |list: &[Person]| list.iter().map(bib_name).collect::<Vec<_>>().join(" and ");
     if !a.authors.is_empty() {
@@ -162,26 +177,21 @@ pub fn bibtex(a: &Article) -> String {
     if let Some(abstract_text) = &a.abstract_text {
         fields.push(("abstract", latex_escape(abstract_text)));
     }
+    fields
+}
+
+/// The entry type, letters and digits only, in lowercase; `misc` when none is left.
+fn bib_entry_type(a: &Article) -> String {
     let entry_type: String = a
         .entry_type
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect();
-    let entry_type = if entry_type.is_empty() {
+    if entry_type.is_empty() {
         "misc".to_string()
     } else {
         entry_type.to_ascii_lowercase()
-    };
-    let mut out = format!("@{entry_type}{{{key},\n");
-    let last = fields.len().saturating_sub(1);
-    for (i, (name, value)) in fields.iter().enumerate() {
-        out.push_str(&format!(
-            "  {name:<9} = {{{value}}}{}\n",
-            if i == last { "" } else { "," }
-        ));
     }
-    out.push_str("}\n");
-    out
 }
 
 /// The CSL type of a BibTeX entry type.
@@ -339,96 +349,116 @@ fn sentence(s: &str) -> String {
 /// The article as an APA-like reference:
 /// `Family, G., & Other, A. (2017). Title. Journal, 12(4), 1–10. https://doi.org/…`
 pub fn citation(a: &Article) -> Citation {
-    let mut spans: Vec<Span> = Vec::new();
-    let plain = |spans: &mut Vec<Span>, text: String| {
-        if !text.is_empty() {
-            spans.push(Span {
-                text,
-                italic: false,
-            });
-        }
-    };
+    let mut spans = Spans::default();
     let year = a.year.map_or_else(|| "n.d.".to_string(), |y| y.to_string());
     let authors = apa_authors(&a.authors);
     if authors.is_empty() {
-        plain(&mut spans, format!("{} ({year}). ", sentence(&a.title)));
+        spans.plain(format!("{} ({year}). ", sentence(&a.title)));
     } else {
         let authors = if authors.ends_with('.') {
             authors
         } else {
             format!("{authors}.")
         };
-        plain(&mut spans, format!("{authors} ({year}). "));
-        plain(&mut spans, format!("{} ", sentence(&a.title)));
+        spans.plain(format!("{authors} ({year}). "));
+        spans.plain(format!("{} ", sentence(&a.title)));
     }
-    let pages = a.pages.as_deref().map(|p| match split_pages(p) {
-        (first, Some(last)) => format!("{first}\u{2013}{last}"),
-        (first, None) => first.to_string(),
-    });
     let is_journal = matches!(a.entry_type.as_str(), "article" | "periodical");
     if let Some(venue) = &a.venue {
         if is_journal {
-            spans.push(Span {
-                text: venue.trim().to_string(),
-                italic: true,
-            });
-            if let Some(volume) = &a.volume {
-                plain(&mut spans, ", ".into());
-                spans.push(Span {
-                    text: volume.clone(),
-                    italic: true,
-                });
-            }
-            if let Some(number) = &a.number {
-                plain(&mut spans, format!("({number})"));
-            }
-            if let Some(pages) = &pages {
-                plain(&mut spans, format!(", {pages}"));
-            }
-            plain(&mut spans, ". ".into());
+            spans.journal(a, venue);
         } else {
-            let book = matches!(
-                a.entry_type.as_str(),
-                "inproceedings" | "conference" | "incollection" | "inbook"
-            );
-            if book {
-                plain(&mut spans, "In ".into());
-            }
-            spans.push(Span {
-                text: venue.trim().to_string(),
-                italic: book,
-            });
-            match &pages {
-                Some(p) if book => plain(&mut spans, format!(" (pp. {p}). ")),
-                _ => plain(&mut spans, ". ".into()),
-            }
+            spans.container(a, venue);
         }
     }
     // APA names the publisher of books and proceedings, not of journals.
     if let Some(publisher) = a.publisher.as_ref().filter(|_| !is_journal) {
-        plain(&mut spans, format!("{} ", sentence(publisher)));
+        spans.plain(format!("{} ", sentence(publisher)));
     }
     if let Some(doi) = &a.doi {
-        plain(&mut spans, format!("https://doi.org/{doi}"));
+        spans.plain(format!("https://doi.org/{doi}"));
     } else if let Some(url) = url_of(a) {
-        plain(&mut spans, url.to_string());
+        spans.plain(url.to_string());
     }
-    // Merge neighbours of the same style and trim the end.
-    let mut merged: Vec<Span> = Vec::new();
-    for span in spans {
-        match merged.last_mut() {
-            Some(last) if last.italic == span.italic => last.text.push_str(&span.text),
-            _ => merged.push(span),
+    spans.finish()
+}
+
+/// The spans of a citation as they are written, before neighbours of the
+/// same style are merged.
+#[derive(Default)]
+struct Spans(Vec<Span>);
+
+impl Spans {
+    /// Plain text; nothing when it is empty.
+    fn plain(&mut self, text: String) {
+        if !text.is_empty() {
+            self.styled(text, false);
         }
     }
-    if let Some(last) = merged.last_mut() {
-        last.text = last.text.trim_end().to_string();
+
+    fn styled(&mut self, text: String, italic: bool) {
+        self.0.push(Span { text, italic });
     }
-    let text = merged.iter().map(|s| s.text.as_str()).collect();
-    Citation {
-        spans: merged,
-        text,
+
+    /// `Journal, 12(4), 1–10. `: the journal and the volume in italics.
+    fn journal(&mut self, a: &Article, venue: &str) {
+        self.styled(venue.trim().to_string(), true);
+        if let Some(volume) = &a.volume {
+            self.plain(", ".into());
+            self.styled(volume.clone(), true);
+        }
+        if let Some(number) = &a.number {
+            self.plain(format!("({number})"));
+        }
+        if let Some(pages) = apa_pages(a) {
+            self.plain(format!(", {pages}"));
+        }
+        self.plain(". ".into());
     }
+
+    /// `In Proceedings (pp. 1–10). ` for a part of a book or proceedings
+    /// (the title in italics); else the venue as it is.
+    fn container(&mut self, a: &Article, venue: &str) {
+        let book = matches!(
+            a.entry_type.as_str(),
+            "inproceedings" | "conference" | "incollection" | "inbook"
+        );
+        if book {
+            self.plain("In ".into());
+        }
+        self.styled(venue.trim().to_string(), book);
+        match apa_pages(a) {
+            Some(p) if book => self.plain(format!(" (pp. {p}). ")),
+            _ => self.plain(". ".into()),
+        }
+    }
+
+    /// The citation: neighbours of the same style merged, the end trimmed.
+    fn finish(self) -> Citation {
+        let mut merged: Vec<Span> = Vec::new();
+        for span in self.0 {
+            match merged.last_mut() {
+                Some(last) if last.italic == span.italic => last.text.push_str(&span.text),
+                _ => merged.push(span),
+            }
+        }
+        if let Some(last) = merged.last_mut() {
+            last.text = last.text.trim_end().to_string();
+        }
+        let text = merged.iter().map(|s| s.text.as_str()).collect();
+        Citation {
+            spans: merged,
+            text,
+        }
+    }
+}
+
+/// A page range with an en dash (`1–10`), as APA writes it.
+fn apa_pages(a: &Article) -> Option<String> {
+    a.pages.as_deref().map(|p| match split_pages(p) {
+        (first, Some(last)) => format!("{first}\u{2013}{last}"),
+        (first, None) => first.to_string(),
+    })
 }
 
 /// Per-article `.bib` files (`articles/<slug>/<slug>.bib`), the whole

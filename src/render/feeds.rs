@@ -144,17 +144,27 @@ fn entry_date(a: &Article) -> (i32, u32, u32) {
 /// `atom.xml`: the most recently added articles, with their citation as
 /// summary and their abstract as content.
 pub fn atom(site: &Site, base_url: &str) -> Output {
-    let title = site.title.as_str();
     let items = newest(site, FEED_ENTRIES);
     let updated = items
         .iter()
         .map(|&i| entry_date(&site.articles[i]))
         .max()
         .unwrap_or((1970, 1, 1));
-    let e = xml_escape;
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    xml.push_str(&format!("  <title>{}</title>\n", e(title)));
+    xml.push_str(&feed_head(site, base_url, updated));
+    for &i in &items {
+        xml.push_str(&feed_entry(&site.articles[i], base_url));
+    }
+    xml.push_str("</feed>\n");
+    Output::new("atom.xml", xml)
+}
+
+/// The feed's own elements: title, subtitle, id, links, date, author.
+fn feed_head(site: &Site, base_url: &str, updated: (i32, u32, u32)) -> String {
+    let e = xml_escape;
+    let title = site.title.as_str();
+    let mut xml = format!("  <title>{}</title>\n", e(title));
     let subtitle = match &site.config.description {
         Some(description) => e(description),
         None => format!("Articles most recently added to {}", e(title)),
@@ -176,50 +186,52 @@ pub fn atom(site: &Site, base_url: &str) -> Output {
         e(maintainer)
     ));
     xml.push_str("  <generator>dl4m</generator>\n");
-    for &i in &items {
-        let a = &site.articles[i];
-        let url = format!("{base_url}articles/{}/", a.slug);
-        xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <id>{}</id>\n", e(&url)));
+    xml
+}
+
+/// One article's `<entry>`.
+fn feed_entry(a: &Article, base_url: &str) -> String {
+    let e = xml_escape;
+    let url = format!("{base_url}articles/{}/", a.slug);
+    let mut xml = String::from("  <entry>\n");
+    xml.push_str(&format!("    <id>{}</id>\n", e(&url)));
+    xml.push_str(&format!(
+        "    <title type=\"text\">{}</title>\n",
+        e(&a.title)
+    ));
+    xml.push_str(&format!(
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        e(&url)
+    ));
+    xml.push_str(&format!(
+        "    <updated>{}</updated>\n",
+        timestamp(entry_date(a))
+    ));
+    for p in &a.authors {
         xml.push_str(&format!(
-            "    <title type=\"text\">{}</title>\n",
-            e(&a.title)
+            "    <author><name>{}</name></author>\n",
+            e(&p.display)
         ));
-        xml.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            e(&url)
-        ));
-        xml.push_str(&format!(
-            "    <updated>{}</updated>\n",
-            timestamp(entry_date(a))
-        ));
-        for p in &a.authors {
-            xml.push_str(&format!(
-                "    <author><name>{}</name></author>\n",
-                e(&p.display)
-            ));
-        }
-        for t in &a.tasks {
-            xml.push_str(&format!(
-                "    <category term=\"{}\" label=\"{}\"/>\n",
-                e(&t.slug),
-                e(&t.name)
-            ));
-        }
-        xml.push_str(&format!(
-            "    <summary type=\"text\">{}</summary>\n",
-            e(&citation(a).text)
-        ));
-        if let Some(abstract_text) = &a.abstract_text {
-            xml.push_str(&format!(
-                "    <content type=\"text\">{}</content>\n",
-                e(abstract_text)
-            ));
-        }
-        xml.push_str("  </entry>\n");
     }
-    xml.push_str("</feed>\n");
-    Output::new("atom.xml", xml)
+    for t in &a.tasks {
+        xml.push_str(&format!(
+            "    <category term=\"{}\" label=\"{}\"/>\n",
+            e(&t.slug),
+            e(&t.name)
+        ));
+    }
+    xml.push_str(&format!(
+        "    <summary type=\"text\">{}</summary>\n",
+        e(&citation(a).text)
+    ));
+    if let Some(abstract_text) = &a.abstract_text {
+        xml.push_str(&format!(
+            "    <content type=\"text\">{}</content>\n",
+            e(abstract_text)
+        ));
+    }
+    xml.push_str("  </entry>\n");
+    xml
 }
 
 #[cfg(test)]

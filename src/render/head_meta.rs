@@ -6,7 +6,7 @@
 //! JSON-LD is made safe for a `<script>` element by [`script_json`].
 
 use super::cite::split_pages;
-use crate::model::Article;
+use crate::model::{Article, Person};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -58,90 +58,106 @@ pub fn is_pdf(url: &str) -> bool {
 
 /// Builds the tags and JSON-LD of one article page.
 pub fn head_meta(a: &Article, page: &PageInfo) -> HeadMeta {
-    let mut tags = Vec::new();
-    let mut tag = |attr: &'static str, key: &'static str, content: &str| {
+    let mut tags = Tags::default();
+    tags.highwire(a, page);
+    tags.cards(a, page);
+    HeadMeta {
+        tags: tags.0,
+        json_ld: script_json(&json_ld(a, page.url)),
+    }
+}
+
+/// The tags of a page, in the order they are added; empty ones are left out.
+#[derive(Default)]
+struct Tags(Vec<MetaTag>);
+
+impl Tags {
+    fn add(&mut self, attr: &'static str, key: &'static str, content: &str) {
         let content = content.trim();
         if !content.is_empty() {
-            tags.push(MetaTag {
+            self.0.push(MetaTag {
                 attr,
                 key,
                 content: content.to_string(),
             });
         }
-    };
-    // Highwire Press tags, as Google Scholar's inclusion guidelines list them.
-    tag("name", "citation_title", &a.title);
-    for p in &a.authors {
-        let name = if p.given.is_empty() {
-            p.family.clone()
-        } else {
-            format!("{}, {}", p.family, p.given)
-        };
-        tag("name", "citation_author", &name);
     }
-    if let Some(year) = a.year {
-        tag("name", "citation_publication_date", &year.to_string());
-    }
-    if let Some(venue) = &a.venue {
-        let key = if is_journal(&a.entry_type) {
-            "citation_journal_title"
-        } else if is_conference(&a.entry_type) {
-            "citation_conference_title"
-        } else if matches!(
-            a.entry_type.as_str(),
-            "phdthesis" | "mastersthesis" | "thesis"
-        ) {
-            "citation_dissertation_institution"
-        } else if matches!(a.entry_type.as_str(), "techreport" | "report") {
-            "citation_technical_report_institution"
-        } else {
-            "citation_inbook_title"
-        };
-        tag("name", key, venue);
-    }
-    if let Some(v) = &a.volume {
-        tag("name", "citation_volume", v);
-    }
-    if let Some(n) = &a.number {
-        tag("name", "citation_issue", n);
-    }
-    if let Some(pages) = &a.pages {
-        let (first, last) = split_pages(pages);
-        tag("name", "citation_firstpage", first);
-        if let Some(last) = last {
-            tag("name", "citation_lastpage", last);
+
+    /// Highwire Press tags, as Google Scholar's inclusion guidelines list them.
+    fn highwire(&mut self, a: &Article, page: &PageInfo) {
+        self.add("name", "citation_title", &a.title);
+        for p in &a.authors {
+            let name = if p.given.is_empty() {
+                p.family.clone()
+            } else {
+                format!("{}, {}", p.family, p.given)
+            };
+            self.add("name", "citation_author", &name);
+        }
+        if let Some(year) = a.year {
+            self.add("name", "citation_publication_date", &year.to_string());
+        }
+        if let Some(venue) = &a.venue {
+            self.add("name", venue_tag(&a.entry_type), venue);
+        }
+        if let Some(v) = &a.volume {
+            self.add("name", "citation_volume", v);
+        }
+        if let Some(n) = &a.number {
+            self.add("name", "citation_issue", n);
+        }
+        if let Some(pages) = &a.pages {
+            let (first, last) = split_pages(pages);
+            self.add("name", "citation_firstpage", first);
+            if let Some(last) = last {
+                self.add("name", "citation_lastpage", last);
+            }
+        }
+        if let Some(p) = &a.publisher {
+            self.add("name", "citation_publisher", p);
+        }
+        if let Some(doi) = &a.doi {
+            self.add("name", "citation_doi", doi);
+        }
+        if let Some(pdf) = a.links.iter().find(|l| is_pdf(&l.url)) {
+            self.add("name", "citation_pdf_url", &pdf.url);
+        }
+        if let Some(url) = page.url {
+            self.add("name", "citation_abstract_html_url", url);
         }
     }
-    if let Some(p) = &a.publisher {
-        tag("name", "citation_publisher", p);
+
+    /// OpenGraph and Twitter cards, for link previews.
+    fn cards(&mut self, a: &Article, page: &PageInfo) {
+        let summary = a
+            .abstract_text
+            .as_deref()
+            .map_or_else(|| page.description.to_string(), |s| shorten(s, 300));
+        self.add("property", "og:type", "article");
+        self.add("property", "og:title", &a.title);
+        self.add("property", "og:description", &summary);
+        self.add("property", "og:site_name", page.site_title);
+        if let Some(url) = page.url {
+            self.add("property", "og:url", url);
+        }
+        self.add("name", "twitter:card", "summary");
+        self.add("name", "twitter:title", &a.title);
+        self.add("name", "twitter:description", &summary);
     }
-    if let Some(doi) = &a.doi {
-        tag("name", "citation_doi", doi);
-    }
-    if let Some(pdf) = a.links.iter().find(|l| is_pdf(&l.url)) {
-        tag("name", "citation_pdf_url", &pdf.url);
-    }
-    if let Some(url) = page.url {
-        tag("name", "citation_abstract_html_url", url);
-    }
-    // OpenGraph and Twitter cards, for link previews.
-    let summary = a
-        .abstract_text
-        .as_deref()
-        .map_or_else(|| page.description.to_string(), |s| shorten(s, 300));
-    tag("property", "og:type", "article");
-    tag("property", "og:title", &a.title);
-    tag("property", "og:description", &summary);
-    tag("property", "og:site_name", page.site_title);
-    if let Some(url) = page.url {
-        tag("property", "og:url", url);
-    }
-    tag("name", "twitter:card", "summary");
-    tag("name", "twitter:title", &a.title);
-    tag("name", "twitter:description", &summary);
-    HeadMeta {
-        tags,
-        json_ld: script_json(&json_ld(a, page.url)),
+}
+
+/// The Highwire tag that names the venue of an entry type.
+fn venue_tag(entry_type: &str) -> &'static str {
+    if is_journal(entry_type) {
+        "citation_journal_title"
+    } else if is_conference(entry_type) {
+        "citation_conference_title"
+    } else if matches!(entry_type, "phdthesis" | "mastersthesis" | "thesis") {
+        "citation_dissertation_institution"
+    } else if matches!(entry_type, "techreport" | "report") {
+        "citation_technical_report_institution"
+    } else {
+        "citation_inbook_title"
     }
 }
 
@@ -176,20 +192,7 @@ pub fn json_ld(a: &Article, url: Option<&str>) -> Value {
     }
     o.insert("headline".into(), json!(a.title));
     o.insert("name".into(), json!(a.title));
-    let authors: Vec<Value> = a
-        .authors
-        .iter()
-        .map(|p| {
-            let mut person = Map::new();
-            person.insert("@type".into(), json!("Person"));
-            person.insert("name".into(), json!(p.display));
-            if !p.given.is_empty() {
-                person.insert("givenName".into(), json!(p.given));
-            }
-            person.insert("familyName".into(), json!(p.family));
-            Value::Object(person)
-        })
-        .collect();
+    let authors: Vec<Value> = a.authors.iter().map(person).collect();
     if !authors.is_empty() {
         o.insert("author".into(), Value::Array(authors));
     }
@@ -200,15 +203,7 @@ pub fn json_ld(a: &Article, url: Option<&str>) -> Value {
         o.insert("isPartOf".into(), part_of);
     }
     if let Some(pages) = &a.pages {
-        match split_pages(pages) {
-            (first, Some(last)) => {
-                o.insert("pageStart".into(), json!(first));
-                o.insert("pageEnd".into(), json!(last));
-            }
-            (first, None) => {
-                o.insert("pagination".into(), json!(first));
-            }
-        }
+        insert_pages(&mut o, pages);
     }
     if let Some(p) = &a.publisher {
         o.insert(
@@ -231,6 +226,31 @@ pub fn json_ld(a: &Article, url: Option<&str>) -> Value {
         o.insert("keywords".into(), json!(names.join(", ")));
     }
     Value::Object(o)
+}
+
+/// A schema.org `Person`.
+fn person(p: &Person) -> Value {
+    let mut person = Map::new();
+    person.insert("@type".into(), json!("Person"));
+    person.insert("name".into(), json!(p.display));
+    if !p.given.is_empty() {
+        person.insert("givenName".into(), json!(p.given));
+    }
+    person.insert("familyName".into(), json!(p.family));
+    Value::Object(person)
+}
+
+/// `pageStart` and `pageEnd` of a range, or `pagination` for one page.
+fn insert_pages(o: &mut Map<String, Value>, pages: &str) {
+    match split_pages(pages) {
+        (first, Some(last)) => {
+            o.insert("pageStart".into(), json!(first));
+            o.insert("pageEnd".into(), json!(last));
+        }
+        (first, None) => {
+            o.insert("pagination".into(), json!(first));
+        }
+    }
 }
 
 /// What the article is part of: a journal issue (volume, periodical) or
