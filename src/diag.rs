@@ -11,15 +11,20 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Something to fix; what it is about is still used (`--strict` fails on it).
     Warning,
+    /// What it is about cannot be used and is left out (an entry, a file).
     Error,
 }
 
 /// A position in an input file (1-based line and column).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
 pub struct Source {
+    /// The file, as named in diagnostics.
     pub file: String,
+    /// The 1-based line (0 when unknown).
     pub line: usize,
+    /// The 1-based column in characters (0 when unknown).
     pub column: usize,
 }
 
@@ -43,14 +48,20 @@ impl fmt::Display for Source {
 /// One message for the curator: severity, place, entry, problem and fix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// How serious it is.
     pub severity: Severity,
+    /// The file it is in.
     pub file: String,
+    /// The 1-based line.
     pub line: usize,
+    /// The 1-based column, in characters.
     pub column: usize,
     /// The BibTeX key or a row description (`row 12`), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
@@ -138,14 +149,17 @@ impl Diagnostics {
         items
     }
 
+    /// Every diagnostic, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
 
+    /// How many errors there are.
     pub fn errors(&self) -> usize {
         self.count(Severity::Error)
     }
 
+    /// How many warnings there are.
     pub fn warnings(&self) -> usize {
         self.count(Severity::Warning)
     }
@@ -199,9 +213,13 @@ impl SourceTexts {
 /// How many articles came from one input file, and what was found wrong in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileSummary {
+    /// The data file.
     pub file: String,
+    /// How many articles it contributed to.
     pub articles: usize,
+    /// Its errors.
     pub errors: usize,
+    /// Its warnings.
     pub warnings: usize,
 }
 
@@ -230,6 +248,7 @@ pub fn plural(n: usize, noun: &str) -> String {
 /// ANSI styles for a terminal, or none.
 #[derive(Debug, Clone, Copy)]
 pub struct Paint {
+    /// Whether to colour the output with ANSI escapes.
     pub color: bool,
 }
 

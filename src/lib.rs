@@ -48,7 +48,9 @@ use std::time::{Duration, Instant};
 pub struct Options {
     /// The data folder; `None` uses the data embedded in the binary.
     pub data: Option<PathBuf>,
+    /// The output folder, replaced atomically.
     pub out: PathBuf,
+    /// Where the site will be served (`--base-url`); `None` takes `base_url` from `dl4m.toml`.
     pub base_url: Option<String>,
     /// A folder whose templates replace the embedded ones by name.
     pub templates: Option<PathBuf>,
@@ -99,6 +101,7 @@ pub struct Checked {
 /// and the benchmarks.
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
+    /// Each stage and its total wall time, in pipeline order.
     pub stages: Vec<(&'static str, Duration)>,
     /// Told of each stage as it starts.
     on_stage: Option<fn(&'static str)>,

@@ -400,7 +400,7 @@ mod progress {
     static BAR: OnceLock<ProgressBar> = OnceLock::new();
 
     /// Prepares the spinner when stderr is a terminal; it shows after a second.
-    pub fn start() -> bool {
+    pub(super) fn start() -> bool {
         if !std::io::stderr().is_terminal() {
             return false;
         }
@@ -420,14 +420,14 @@ mod progress {
     }
 
     /// Shows the stage that has just started.
-    pub fn stage(name: &'static str) {
+    pub(super) fn stage(name: &'static str) {
         if let Some(bar) = BAR.get() {
             bar.set_message(format!("{name}…"));
         }
     }
 
     /// Removes the spinner before the summary is printed.
-    pub fn finish() {
+    pub(super) fn finish() {
         if let Some(bar) = BAR.get() {
             bar.finish_and_clear();
         }

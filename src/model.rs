@@ -11,31 +11,40 @@ use std::collections::BTreeMap;
 /// A person (author or editor) with a stable slug for their page.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Person {
+    /// Given names (`Jordi`).
     pub given: String,
+    /// The family name with its `von` part (`van Gogh`).
     pub family: String,
     /// "Given prefix Family, Suffix", as a reader writes the name.
     pub display: String,
+    /// The author page's folder under `authors/`.
     pub slug: String,
 }
 
 /// A hyperlink with a short label (`arXiv`, `GitHub`, `ieeexplore.ieee.org`).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Link {
+    /// An absolute http(s) URL.
     pub url: String,
+    /// What the link is shown as.
     pub label: String,
 }
 
 /// A reference from an article to one term of a taxonomy.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TermRef {
+    /// The term's name, as its page shows it.
     pub name: String,
+    /// The term's folder under its taxonomy's.
     pub slug: String,
 }
 
 /// A labelled value shown in an article's details (extra columns and fields).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Detail {
+    /// The field or column name, first letter capitalised.
     pub label: String,
+    /// The value as written.
     pub value: String,
 }
 
@@ -50,27 +59,46 @@ pub struct Article {
     pub cite_key: String,
     /// The BibTeX entry type (`article`, `inproceedings`, …), `misc` for table-only rows.
     pub entry_type: String,
+    /// The title, LaTeX decoded.
     pub title: String,
+    /// The authors, in order.
     pub authors: Vec<Person>,
+    /// The editors (of the book or proceedings), in order.
     pub editors: Vec<Person>,
+    /// The year of publication, when known.
     pub year: Option<i32>,
+    /// The journal, proceedings, school or the like.
     pub venue: Option<String>,
+    /// The venue's homepage, when the data links it.
     pub venue_url: Option<String>,
+    /// The volume.
     pub volume: Option<String>,
+    /// The issue number.
     pub number: Option<String>,
+    /// The page range, as written.
     pub pages: Option<String>,
+    /// The publisher.
     pub publisher: Option<String>,
+    /// The bare DOI (`10.…`).
     pub doi: Option<String>,
+    /// The abstract.
     #[serde(rename = "abstract")]
     pub abstract_text: Option<String>,
     /// Links to the article itself (PDF, landing page), DOI first.
     pub links: Vec<Link>,
+    /// Links to the article's code.
     pub code: Vec<Link>,
+    /// What the models are trained to do.
     pub tasks: Vec<TermRef>,
+    /// The data they are trained and evaluated on.
     pub datasets: Vec<TermRef>,
+    /// The kinds of network.
     pub architectures: Vec<TermRef>,
+    /// The software they are built with.
     pub frameworks: Vec<TermRef>,
+    /// Whether, and how, the results can be reproduced.
     pub reproducible: Option<String>,
+    /// The number of layers of the model.
     pub layers: Option<String>,
     /// The curator's notes, rendered from Markdown and sanitised.
     pub notes_html: Option<String>,
@@ -115,8 +143,11 @@ impl Article {
 /// One value of a taxonomy and the articles that carry it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Term {
+    /// The term's name: its canonical name in `taxonomy.toml`, else its most frequent spelling.
     pub name: String,
+    /// The term page's folder under its taxonomy's; unique, stable.
     pub slug: String,
+    /// A paragraph for the term's page, from `taxonomy.toml`.
     pub description: Option<String>,
     /// The term's own homepage (a dataset's download page), when the data gave one.
     pub link: Option<String>,
@@ -127,7 +158,9 @@ pub struct Term {
 /// All terms of one kind, in [`Taxonomy::order`].
 #[derive(Debug, Clone, Serialize)]
 pub struct Taxonomy {
+    /// Which taxonomy this is.
     pub kind: TaxonomyKind,
+    /// Its terms, in [`Taxonomy::order`].
     pub terms: Vec<Term>,
 }
 
@@ -146,15 +179,23 @@ impl Taxonomy {
 /// Headline figures shown on the home page.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Stats {
+    /// How many articles there are.
     pub articles: usize,
+    /// How many have at least one code link.
     pub with_code: usize,
     /// Share of articles with at least one code link, in whole percent.
     pub code_percent: usize,
+    /// How many tasks there are.
     pub tasks: usize,
+    /// How many datasets there are.
     pub datasets: usize,
+    /// How many architectures there are.
     pub architectures: usize,
+    /// How many authors there are.
     pub authors: usize,
+    /// The earliest year of publication.
     pub first_year: Option<i32>,
+    /// The latest year of publication.
     pub last_year: Option<i32>,
 }
 
@@ -164,12 +205,14 @@ pub struct Site {
     /// The site's name: `title` in `dl4m.toml`, else the heading of
     /// `index.md`, else "Research articles".
     pub title: String,
+    /// Every article, newest first (then by title).
     pub articles: Vec<Article>,
     /// One taxonomy of every kind; [`TaxonomyKind::ALL`] gives the order
     /// the site shows them in.
     pub taxonomies: BTreeMap<TaxonomyKind, Taxonomy>,
     /// The home page introduction, rendered from Markdown and sanitised.
     pub intro_html: String,
+    /// The headline figures.
     pub stats: Stats,
     /// The site's settings from `dl4m.toml` (all defaults when there is none).
     pub config: Config,

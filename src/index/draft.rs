@@ -10,40 +10,40 @@ use std::collections::BTreeMap;
 
 /// One article as joined from its sources, before taxonomy normalisation.
 #[derive(Debug, Clone, Default)]
-pub struct Draft {
-    pub key: Option<String>,
-    pub entry_type: Option<String>,
-    pub title: Option<String>,
-    pub authors: Vec<Name>,
-    pub editors: Vec<Name>,
-    pub year: Option<i32>,
-    pub venue: Option<String>,
-    pub venue_url: Option<String>,
-    pub volume: Option<String>,
-    pub number: Option<String>,
-    pub pages: Option<String>,
-    pub publisher: Option<String>,
-    pub doi: Option<String>,
-    pub abstract_text: Option<String>,
-    pub links: Vec<String>,
-    pub code: Vec<String>,
+pub(crate) struct Draft {
+    pub(crate) key: Option<String>,
+    pub(crate) entry_type: Option<String>,
+    pub(crate) title: Option<String>,
+    pub(crate) authors: Vec<Name>,
+    pub(crate) editors: Vec<Name>,
+    pub(crate) year: Option<i32>,
+    pub(crate) venue: Option<String>,
+    pub(crate) venue_url: Option<String>,
+    pub(crate) volume: Option<String>,
+    pub(crate) number: Option<String>,
+    pub(crate) pages: Option<String>,
+    pub(crate) publisher: Option<String>,
+    pub(crate) doi: Option<String>,
+    pub(crate) abstract_text: Option<String>,
+    pub(crate) links: Vec<String>,
+    pub(crate) code: Vec<String>,
     /// Raw values of the curated facets ([`TaxonomyKind::FACETS`]).
-    pub facets: BTreeMap<TaxonomyKind, Vec<String>>,
-    pub reproducible: Option<String>,
-    pub layers: Option<String>,
+    pub(crate) facets: BTreeMap<TaxonomyKind, Vec<String>>,
+    pub(crate) reproducible: Option<String>,
+    pub(crate) layers: Option<String>,
     /// Notes in Markdown, one per source.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Extra fields and columns as (label, value).
-    pub details: Vec<(String, String)>,
-    pub bibtex: Option<String>,
-    pub sources: Vec<Source>,
+    pub(crate) details: Vec<(String, String)>,
+    pub(crate) bibtex: Option<String>,
+    pub(crate) sources: Vec<Source>,
     /// Whether a table row has been joined into this draft.
-    pub has_row: bool,
+    pub(crate) has_row: bool,
 }
 
 impl Draft {
     /// The raw values of one facet.
-    pub fn facet(&self, kind: TaxonomyKind) -> &[String] {
+    pub(crate) fn facet(&self, kind: TaxonomyKind) -> &[String] {
         self.facets.get(&kind).map_or(&[], Vec::as_slice)
     }
 }
@@ -78,7 +78,7 @@ const SHOWN_FIELDS: [&str; 22] = [
 const HIDDEN_FIELDS: [&str; 4] = ["crossref", "xdata", "ids", "file"];
 
 /// Parses the year from `2017`, `2017-05-01` or `{2017}`.
-pub fn parse_year(value: &str) -> Option<i32> {
+pub(crate) fn parse_year(value: &str) -> Option<i32> {
     let digits: String = value
         .chars()
         .skip_while(|c| !c.is_ascii_digit())

@@ -14,7 +14,7 @@ use crate::values;
 use std::collections::{BTreeMap, HashMap};
 
 /// Joins entries and table rows into drafts, in data order.
-pub fn join(entries: &[BibEntry], tables: &[Table], diags: &mut Diagnostics) -> Vec<Draft> {
+pub(crate) fn join(entries: &[BibEntry], tables: &[Table], diags: &mut Diagnostics) -> Vec<Draft> {
     let mut drafts: Vec<Draft> = entries.iter().map(|e| from_entry(e, diags)).collect();
     let lookup = Lookup::new(&drafts);
     let have_bib = !entries.is_empty();
@@ -421,7 +421,7 @@ fn merge_detail(details: &mut Vec<(String, String)>, label: &str, value: &str) {
 }
 
 /// Parses an author cell: `Family, Given and Family, Given`, or just a family name.
-pub fn parse_names(cell: &str) -> Vec<Name> {
+pub(crate) fn parse_names(cell: &str) -> Vec<Name> {
     use biblatex::{Chunk, Spanned};
     cell.split(" and ")
         .map(str::trim)

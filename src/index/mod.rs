@@ -1,10 +1,10 @@
 //! Stage 2, `index`: join the raw records, normalise them and build the
 //! immutable [`Site`] model (articles newest first, taxonomies, figures).
 
-pub mod draft;
-pub mod join;
-pub mod slug;
-pub mod taxonomy;
+mod draft;
+mod join;
+mod slug;
+mod taxonomy;
 
 use crate::config::TaxonomyKind;
 use crate::diag::{Diagnostics, Source};

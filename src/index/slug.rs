@@ -16,7 +16,7 @@ const STOP_WORDS: [&str; 12] = [
 ];
 
 /// Lowercase ASCII letters and digits, other runs turned into one `-`.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut slug = String::new();
     for c in deunicode(text).chars() {
         if c.is_ascii_alphanumeric() {
@@ -35,7 +35,7 @@ pub fn slugify(text: &str) -> String {
 
 /// The slug of an article without a BibTeX key: first author + year + first
 /// significant title word, like a Google Scholar key (`pons2017timbre`).
-pub fn fallback(family: Option<&str>, year: Option<i32>, title: &str) -> String {
+pub(crate) fn fallback(family: Option<&str>, year: Option<i32>, title: &str) -> String {
     let word = title
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty() && !STOP_WORDS.contains(&w.to_lowercase().as_str()))
@@ -53,13 +53,13 @@ pub fn fallback(family: Option<&str>, year: Option<i32>, title: &str) -> String 
 /// Hands out unique slugs in the order asked: the first `x` stays `x`, later
 /// ones become `x-2`, `x-3`, so adding articles never renames earlier ones.
 #[derive(Debug, Default)]
-pub struct SlugSet {
+pub(crate) struct SlugSet {
     used: HashSet<String>,
 }
 
 impl SlugSet {
     /// A unique slug based on `base` (`article` when `base` is empty).
-    pub fn unique(&mut self, base: &str) -> String {
+    pub(crate) fn unique(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "article" } else { base };
         let mut slug = base.to_string();
         let mut n = 2;
@@ -77,7 +77,7 @@ impl SlugSet {
 /// commas, …) and not already taken (keys compare case-insensitively, as in
 /// BibTeX; the earlier article in the data keeps it); otherwise its slug,
 /// which is unique.
-pub fn cite_keys(articles: &[Article]) -> Vec<String> {
+pub(crate) fn cite_keys(articles: &[Article]) -> Vec<String> {
     let mut by_position: Vec<usize> = (0..articles.len()).collect();
     by_position.sort_by_key(|&i| articles[i].position);
     let mut keys = vec![String::new(); articles.len()];

@@ -13,21 +13,21 @@ use crate::values::{facet_key, http_url, markdown_link};
 use std::collections::HashMap;
 
 /// One value as found on an article: the key it groups under and its spelling.
-pub struct Value {
-    pub group: String,
-    pub spelling: String,
+pub(crate) struct Value {
+    pub(crate) group: String,
+    pub(crate) spelling: String,
     /// The term's homepage, when the value was a Markdown link.
-    pub link: Option<String>,
+    pub(crate) link: Option<String>,
 }
 
 /// Resolves raw facet values to group keys through the configured aliases.
-pub struct Aliases<'a> {
+pub(crate) struct Aliases<'a> {
     canonical: HashMap<String, &'a str>,
     config: &'a TermAliases,
 }
 
 impl<'a> Aliases<'a> {
-    pub fn new(config: &'a TermAliases) -> Self {
+    pub(crate) fn new(config: &'a TermAliases) -> Self {
         let mut canonical = HashMap::new();
         for (name, term) in config {
             canonical.insert(facet_key(name), name.as_str());
@@ -39,7 +39,7 @@ impl<'a> Aliases<'a> {
     }
 
     /// The group of a raw value and how it should be spelled.
-    pub fn value(&self, raw: &str) -> Value {
+    pub(crate) fn value(&self, raw: &str) -> Value {
         let (raw, link) = match markdown_link(raw) {
             Some((text, url)) if !text.is_empty() => (text, http_url(&url)),
             _ => (raw.to_string(), None),
@@ -71,7 +71,7 @@ impl<'a> Aliases<'a> {
 /// `data_order` lists site positions in the order the data gave them, so
 /// slugs are handed out in data order and stay stable as articles are added.
 /// Returns the terms (in [`Taxonomy::order`]) and each article's term references.
-pub fn terms(
+pub(crate) fn terms(
     values: &[Vec<Value>],
     data_order: &[usize],
     aliases: Option<&Aliases>,

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostics, Source};
 
 /// Parses `dl4m.toml`, warning about every key it does not know.
-pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Config {
+pub(crate) fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Config {
     let mut unknown = Vec::new();
     let parsed = toml::Deserializer::parse(text)
         .map_err(|err| (err.span(), err.message().to_string()))

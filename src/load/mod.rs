@@ -6,7 +6,7 @@
 
 pub mod aliases;
 pub mod bibtex;
-pub mod config;
+mod config;
 mod repair;
 pub mod table;
 
@@ -21,14 +21,18 @@ static EMBEDDED_DATA: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data");
 /// One input file: a display name (used in diagnostics) and its bytes.
 #[derive(Debug, Clone)]
 pub struct InputFile {
+    /// The name in diagnostics: the path as given, or `data/<file>` for embedded data.
     pub name: String,
+    /// The file's contents, as read.
     pub bytes: Vec<u8>,
 }
 
 /// Everything read from a data folder, before joining.
 #[derive(Debug, Default)]
 pub struct Input {
+    /// Every BibTeX entry, in file order.
     pub entries: Vec<bibtex::BibEntry>,
+    /// Every table, in file order.
     pub tables: Vec<table::Table>,
     /// The home page introduction (`index.md`), as Markdown.
     pub intro: Option<String>,
@@ -215,6 +219,7 @@ pub struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
+    /// The line starts of `text`.
     pub fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))

@@ -18,7 +18,7 @@ const LETTER_ACCENTS: &[u8] = b"uvHckrdbt";
 /// `\'\i`, `\'{\i}` and `{\'\i}` become `\'{i}`, which the parser decodes to
 /// `í`; the same for every accent and for `\j`. `None` when there is nothing
 /// to rewrite, which is nearly always.
-pub fn dotless_accents(text: &str) -> Option<String> {
+pub(crate) fn dotless_accents(text: &str) -> Option<String> {
     if !(text.contains("\\i") || text.contains("\\j")) {
         return None;
     }
@@ -100,7 +100,7 @@ const NAME_PARTS: &[&str] = &["family", "given", "prefix", "suffix", "useprefix"
 /// Offsets, within a name list such as an `author` value, of every `=` that
 /// belongs to a name rather than to biblatex's `family=…` form, and the names
 /// that hold them.
-pub fn name_equals(list: &str) -> Vec<(usize, String)> {
+pub(crate) fn name_equals(list: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     for (start, name) in names_of(list) {
         if extended_name(name) {
@@ -120,7 +120,7 @@ pub fn name_equals(list: &str) -> Vec<(usize, String)> {
 }
 
 /// How many names a list such as an `author` value holds, `others` excluded.
-pub fn name_count(list: &str) -> usize {
+pub(crate) fn name_count(list: &str) -> usize {
     names_of(list)
         .iter()
         .map(|(_, name)| name.trim())

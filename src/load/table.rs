@@ -11,20 +11,33 @@ use crate::load::{Lines, printable};
 /// What a table column holds, after resolving header aliases.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Column {
+    /// The citation key of the row's BibTeX entry.
     Key,
+    /// The article's title.
     Title,
+    /// Its authors, `Family, Given and …`.
     Authors,
+    /// Its year (or a date).
     Year,
+    /// Links to the article itself.
     Link,
+    /// Its DOI.
     Doi,
+    /// Where it was published.
     Venue,
+    /// The BibTeX entry type.
     EntryType,
+    /// Its abstract.
     Abstract,
+    /// Links to its code.
     Code,
+    /// Whether the results can be reproduced.
     Reproducible,
     /// The values of one of the curated facets ([`TaxonomyKind::FACETS`]).
     Terms(TaxonomyKind),
+    /// The number of layers of the model.
     Layers,
+    /// The curator's notes (Markdown).
     Note,
     /// A column the program does not know, shown under its header.
     Extra(String),
@@ -33,7 +46,9 @@ pub enum Column {
 /// A column of a table: its header as written and what it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnHead {
+    /// The header as written.
     pub label: String,
+    /// What the column holds.
     pub column: Column,
 }
 
@@ -42,22 +57,29 @@ pub struct ColumnHead {
 pub struct Cell {
     /// Index into [`Table::columns`].
     pub column: usize,
+    /// The value, trimmed.
     pub value: String,
 }
 
 /// One data row with the line it starts on.
 #[derive(Debug, Clone)]
 pub struct Row {
+    /// The file and the line the row starts on.
     pub source: Source,
+    /// Its non-empty cells.
     pub cells: Vec<Cell>,
 }
 
 /// A loaded table file.
 #[derive(Debug, Clone)]
 pub struct Table {
+    /// The file's name, as in diagnostics.
     pub file: String,
+    /// The delimiter sniffed from the header (tab, `;` or `,`).
     pub delimiter: u8,
+    /// The columns, as the header names them (and unnamed ones past it).
     pub columns: Vec<ColumnHead>,
+    /// The data rows, in file order.
     pub rows: Vec<Row>,
 }
 

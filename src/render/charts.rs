@@ -21,7 +21,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// How many terms of each taxonomy get their own bar.
-pub const TOP_TERMS: usize = 12;
+pub(crate) const TOP_TERMS: usize = 12;
 
 /// Past this many years between the first and the last, the year chart
 /// shows only the years that have articles (a stray year 1 in the data must
@@ -44,125 +44,125 @@ const BAR_HEIGHT: u32 = 11;
 
 /// Everything the statistics page shows.
 #[derive(Debug, Serialize)]
-pub struct StatsPage<'a> {
+pub(crate) struct StatsPage<'a> {
     /// The home page's headline figures.
-    pub stats: &'a Stats,
+    pub(crate) stats: &'a Stats,
     /// Articles per year, with and without code.
-    pub years: YearChart,
+    pub(crate) years: YearChart,
     /// One chart per facet ([`TaxonomyKind::FACETS`]), in their order.
-    pub charts: Vec<BarChart>,
+    pub(crate) charts: Vec<BarChart>,
 }
 
 /// Articles per year, with and without code.
 #[derive(Debug, Serialize)]
-pub struct YearChart {
+pub(crate) struct YearChart {
     /// The chart's element id (`per-year`), and the prefix of its title and description ids.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// The chart's title (`<title>`).
-    pub title: String,
+    pub(crate) title: String,
     /// What the chart shows, in words, for screen readers (`<desc>`).
-    pub desc: String,
+    pub(crate) desc: String,
     /// One column per year, oldest first.
-    pub columns: Vec<YearColumn>,
+    pub(crate) columns: Vec<YearColumn>,
     /// Horizontal gridlines, from 0 up to the top of the scale.
-    pub gridlines: Vec<Gridline>,
+    pub(crate) gridlines: Vec<Gridline>,
     /// The SVG's height in pixels.
-    pub height: u32,
+    pub(crate) height: u32,
     /// Where the year labels sit (their baseline), in pixels.
-    pub axis_y: u32,
+    pub(crate) axis_y: u32,
     /// The y of the zero line, in pixels.
-    pub base_y: String,
+    pub(crate) base_y: String,
     /// The narrowest the chart may be drawn, in pixels, before it scrolls.
-    pub min_width: usize,
+    pub(crate) min_width: usize,
     /// Articles with a year, with code among them, and without a year.
-    pub dated: usize,
-    pub with_code: usize,
-    pub undated: usize,
+    pub(crate) dated: usize,
+    pub(crate) with_code: usize,
+    pub(crate) undated: usize,
 }
 
 /// One year's column; the with-code part is drawn at the bottom.
 #[derive(Debug, Serialize, PartialEq)]
-pub struct YearColumn {
-    pub year: i32,
+pub(crate) struct YearColumn {
+    pub(crate) year: i32,
     /// Articles of the year, those with a code link, and the others.
-    pub total: usize,
-    pub with_code: usize,
-    pub without_code: usize,
+    pub(crate) total: usize,
+    pub(crate) with_code: usize,
+    pub(crate) without_code: usize,
     /// Left edge and width, in percent of the chart's width (`"12.500%"`).
-    pub x: String,
-    pub width: String,
+    pub(crate) x: String,
+    pub(crate) width: String,
     /// The column's centre, for its labels.
-    pub center: String,
+    pub(crate) center: String,
     /// Top of the with-code part and its height, in pixels.
-    pub code_y: String,
-    pub code_height: String,
+    pub(crate) code_y: String,
+    pub(crate) code_height: String,
     /// Top of the without-code part (the column's top) and its height.
-    pub rest_y: String,
-    pub rest_height: String,
+    pub(crate) rest_y: String,
+    pub(crate) rest_height: String,
     /// Baseline of the value label above the column.
-    pub label_y: String,
+    pub(crate) label_y: String,
     /// Whether the year is written under the column (every few years).
-    pub labelled: bool,
+    pub(crate) labelled: bool,
 }
 
 /// A horizontal gridline of the year chart and its value.
 #[derive(Debug, Serialize, PartialEq)]
-pub struct Gridline {
+pub(crate) struct Gridline {
     /// The number of articles the line stands for, and its y in pixels.
-    pub value: usize,
-    pub y: String,
+    pub(crate) value: usize,
+    pub(crate) y: String,
     /// Baseline of the value written just above the line.
-    pub label_y: String,
+    pub(crate) label_y: String,
 }
 
 /// The most used terms of one taxonomy.
 #[derive(Debug, Serialize)]
-pub struct BarChart {
+pub(crate) struct BarChart {
     /// The taxonomy's folder (`tasks`): the chart's id and its links' prefix.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// The taxonomy's name (`Tasks`), and its singular (`task`).
-    pub name: &'static str,
-    pub singular: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) singular: &'static str,
     /// The chart's title (`<title>`).
-    pub title: String,
+    pub(crate) title: String,
     /// What the chart shows, in words, for screen readers (`<desc>`).
-    pub desc: String,
+    pub(crate) desc: String,
     /// The bars, most used term first, the other terms last.
-    pub bars: Vec<Bar>,
+    pub(crate) bars: Vec<Bar>,
     /// How many terms the taxonomy has, and how many articles carry none.
-    pub terms: usize,
-    pub without: usize,
+    pub(crate) terms: usize,
+    pub(crate) without: usize,
     /// The SVG's height in pixels, each row's and each bar's.
-    pub height: u32,
-    pub row_height: u32,
-    pub bar_height: u32,
+    pub(crate) height: u32,
+    pub(crate) row_height: u32,
+    pub(crate) bar_height: u32,
 }
 
 /// One bar: a term, or all the other terms together.
 #[derive(Debug, Serialize, PartialEq)]
-pub struct Bar {
+pub(crate) struct Bar {
     /// The term's name, or `N other tasks`.
-    pub name: String,
+    pub(crate) name: String,
     /// The name as written on the chart: cut at [`LABEL_CHARS`] characters.
-    pub label: String,
+    pub(crate) label: String,
     /// The page the bar links to, relative to the site root (`tasks/cnn/`, or
     /// `tasks/` for the other terms).
-    pub path: String,
+    pub(crate) path: String,
     /// How many articles carry the term (or any of the other terms).
-    pub count: usize,
+    pub(crate) count: usize,
     /// Whether this bar stands for the terms without a bar of their own.
-    pub other: bool,
+    pub(crate) other: bool,
     /// Length, in percent of the chart's width.
-    pub width: String,
+    pub(crate) width: String,
     /// Top of the bar's row, baseline of the name and count, and top of the
     /// bar, in pixels.
-    pub row_y: u32,
-    pub text_y: u32,
-    pub bar_y: u32,
+    pub(crate) row_y: u32,
+    pub(crate) text_y: u32,
+    pub(crate) bar_y: u32,
 }
 
 /// Builds the statistics page of `site`.
-pub fn stats_page(site: &Site) -> StatsPage<'_> {
+pub(crate) fn stats_page(site: &Site) -> StatsPage<'_> {
     StatsPage {
         stats: &site.stats,
         years: year_chart(site),
@@ -174,7 +174,7 @@ pub fn stats_page(site: &Site) -> StatsPage<'_> {
 }
 
 /// Articles per year, with and without code, every year of the range present.
-pub fn year_chart(site: &Site) -> YearChart {
+pub(crate) fn year_chart(site: &Site) -> YearChart {
     let (counts, undated) = count_years(site);
     let filled = fill_years(&counts);
     let max = filled
@@ -316,7 +316,7 @@ fn year_desc(
 }
 
 /// The most used terms of `kind` and the others together.
-pub fn bar_chart(site: &Site, kind: TaxonomyKind) -> BarChart {
+pub(crate) fn bar_chart(site: &Site, kind: TaxonomyKind) -> BarChart {
     // Terms are in `Taxonomy::order`, most used first.
     let terms = &site.taxonomy(kind).terms;
     let (top, rest) = terms.split_at(terms.len().min(TOP_TERMS));
@@ -448,7 +448,7 @@ fn has(n: usize) -> String {
 
 /// The longest name written on a bar chart; longer ones end in `…` (the
 /// whole name is in the bar's tooltip and in the table).
-pub const LABEL_CHARS: usize = 40;
+pub(crate) const LABEL_CHARS: usize = 40;
 
 fn shorten(name: &str) -> String {
     if name.chars().count() <= LABEL_CHARS {
@@ -477,16 +477,16 @@ fn px(value: f64) -> String {
 
 /// A vertical scale from 0 to a round maximum, with gridlines at round steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Scale {
+pub(crate) struct Scale {
     /// The distance between gridlines: 1, 2 or 5 × 10ⁿ.
-    pub step: usize,
+    pub(crate) step: usize,
     /// The top of the scale: the smallest multiple of `step` at or above the data's maximum.
-    pub max: usize,
+    pub(crate) max: usize,
 }
 
 impl Scale {
     /// The scale for data whose largest value is `max`: about four gridlines.
-    pub fn new(max: usize) -> Self {
+    pub(crate) fn new(max: usize) -> Self {
         const TARGET: usize = 4;
         let mut magnitude: usize = 1;
         let step = loop {
@@ -502,12 +502,12 @@ impl Scale {
     }
 
     /// Where `value` falls on the scale, from 0 (bottom) to 1 (top).
-    pub fn fraction(self, value: usize) -> f64 {
+    pub(crate) fn fraction(self, value: usize) -> f64 {
         proportion(value, self.max)
     }
 
     /// The gridline values, 0 first.
-    pub fn ticks(self) -> Vec<usize> {
+    pub(crate) fn ticks(self) -> Vec<usize> {
         (0..=self.max / self.step).map(|i| i * self.step).collect()
     }
 }

@@ -14,9 +14,9 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 /// The site-wide bibliography file, every article sorted by year.
-pub const BIBLIOGRAPHY: &str = "dl4m.bib";
+pub(crate) const BIBLIOGRAPHY: &str = "dl4m.bib";
 /// The site-wide CSL-JSON export.
-pub const CSL_JSON: &str = "dl4m.json";
+pub(crate) const CSL_JSON: &str = "dl4m.json";
 
 /// The BibTeX field that holds an entry type's venue.
 fn venue_field(entry_type: &str) -> &'static str {
@@ -30,7 +30,7 @@ fn venue_field(entry_type: &str) -> &'static str {
 }
 
 /// Escapes the characters LaTeX treats specially, for a brace-delimited value.
-pub fn latex_escape(s: &str) -> String {
+pub(crate) fn latex_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -93,7 +93,7 @@ fn bib_pages(pages: &str) -> String {
 
 /// Splits a page range (`173--182`, `12-26`, `229–233`) into first and last
 /// page; a single page has no last.
-pub fn split_pages(pages: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_pages(pages: &str) -> (&str, Option<&str>) {
     let pages = pages.trim();
     let dash = pages
         .char_indices()
@@ -121,7 +121,7 @@ fn url_of(a: &Article) -> Option<&str> {
 }
 
 /// The article's entry, normalised: fields in a fixed order, one per line.
-pub fn bibtex(a: &Article) -> String {
+pub(crate) fn bibtex(a: &Article) -> String {
     let fields = bib_fields(a);
     let mut out = format!("@{}{{{},\n", bib_entry_type(a), a.cite_key);
     let last = fields.len().saturating_sub(1);
@@ -195,7 +195,7 @@ fn bib_entry_type(a: &Article) -> String {
 }
 
 /// The CSL type of a BibTeX entry type.
-pub fn csl_type(entry_type: &str) -> &'static str {
+pub(crate) fn csl_type(entry_type: &str) -> &'static str {
     match entry_type.to_ascii_lowercase().as_str() {
         "article" | "periodical" => "article-journal",
         "inproceedings" | "conference" => "paper-conference",
@@ -213,7 +213,7 @@ pub fn csl_type(entry_type: &str) -> &'static str {
 }
 
 /// One CSL-JSON item; `page_url` is the article's page on the site.
-pub fn csl_item(a: &Article, page_url: &str) -> Value {
+pub(crate) fn csl_item(a: &Article, page_url: &str) -> Value {
     let mut item = Map::new();
     item.insert("id".into(), json!(a.cite_key));
     item.insert("type".into(), json!(csl_type(&a.entry_type)));
@@ -272,17 +272,17 @@ pub fn csl_item(a: &Article, page_url: &str) -> Value {
 
 /// A piece of a formatted citation: plain or italic text.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Span {
-    pub text: String,
-    pub italic: bool,
+pub(crate) struct Span {
+    pub(crate) text: String,
+    pub(crate) italic: bool,
 }
 
 /// A formatted (APA-like) reference: as spans for the page, as plain text
 /// for the clipboard.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Citation {
-    pub spans: Vec<Span>,
-    pub text: String,
+pub(crate) struct Citation {
+    pub(crate) spans: Vec<Span>,
+    pub(crate) text: String,
 }
 
 /// `Jordi` → `J.`, `Peter M.` → `P. M.`, `Jean-Pierre` → `J.-P.`, and
@@ -348,7 +348,7 @@ fn sentence(s: &str) -> String {
 
 /// The article as an APA-like reference:
 /// `Family, G., & Other, A. (2017). Title. Journal, 12(4), 1–10. https://doi.org/…`
-pub fn citation(a: &Article) -> Citation {
+pub(crate) fn citation(a: &Article) -> Citation {
     let mut spans = Spans::default();
     let year = a.year.map_or_else(|| "n.d.".to_string(), |y| y.to_string());
     let authors = apa_authors(&a.authors);
@@ -464,7 +464,7 @@ fn apa_pages(a: &Article) -> Option<String> {
 /// Per-article `.bib` files (`articles/<slug>/<slug>.bib`), the whole
 /// bibliography sorted by year (undated last; then site order) and its
 /// CSL-JSON export. `page_url` gives an article page's address.
-pub fn files(site: &Site, page_url: impl Fn(&Article) -> String) -> Vec<Output> {
+pub(crate) fn files(site: &Site, page_url: impl Fn(&Article) -> String) -> Vec<Output> {
     let mut out: Vec<Output> = site
         .articles
         .iter()
@@ -496,7 +496,7 @@ pub fn files(site: &Site, page_url: impl Fn(&Article) -> String) -> Vec<Output> 
 }
 
 /// Where an article's `.bib` file goes, relative to the site root.
-pub fn bib_path(a: &Article) -> String {
+pub(crate) fn bib_path(a: &Article) -> String {
     format!("articles/{0}/{0}.bib", a.slug)
 }
 

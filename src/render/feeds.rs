@@ -18,11 +18,11 @@ use crate::output::Output;
 use crate::values::match_key;
 
 /// How many articles the Atom feed lists.
-pub const FEED_ENTRIES: usize = 50;
+pub(crate) const FEED_ENTRIES: usize = 50;
 
 /// Escapes text for XML content and attribute values, dropping characters
 /// XML 1.0 does not allow (control characters other than tab and newlines).
-pub fn xml_escape(s: &str) -> String {
+pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -40,13 +40,13 @@ pub fn xml_escape(s: &str) -> String {
 }
 
 /// The most URLs one sitemap file may list (sitemaps.org protocol).
-pub const SITEMAP_LIMIT: usize = 50_000;
+pub(crate) const SITEMAP_LIMIT: usize = 50_000;
 
 /// `sitemap.xml` listing `pages` (folders relative to the root, `""` for
 /// the home page) under `base_url`. Past [`SITEMAP_LIMIT`] pages, the URLs
 /// go into `sitemap-1.xml`, `sitemap-2.xml`, … and `sitemap.xml` becomes
 /// the sitemap index that lists them.
-pub fn sitemap(base_url: &str, pages: &[String]) -> Vec<Output> {
+pub(crate) fn sitemap(base_url: &str, pages: &[String]) -> Vec<Output> {
     const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     const NS: &str = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
     let urlset = |pages: &[String]| {
@@ -79,7 +79,7 @@ pub fn sitemap(base_url: &str, pages: &[String]) -> Vec<Output> {
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap is named when known.
-pub fn robots(base_url: Option<&str>) -> Output {
+pub(crate) fn robots(base_url: Option<&str>) -> Output {
     let mut text = String::from("User-agent: *\nAllow: /\n");
     if let Some(base) = base_url {
         text.push_str(&format!("\nSitemap: {base}sitemap.xml\n"));
@@ -89,7 +89,7 @@ pub fn robots(base_url: Option<&str>) -> Output {
 
 /// A `YYYY-MM-DD` date from a cell such as `2017-08-15`, `2017/8/15` or
 /// `2017-08-15T10:00`; `None` when it is not one.
-pub fn parse_date(value: &str) -> Option<(i32, u32, u32)> {
+pub(crate) fn parse_date(value: &str) -> Option<(i32, u32, u32)> {
     let head: String = value
         .trim()
         .chars()
@@ -105,7 +105,7 @@ pub fn parse_date(value: &str) -> Option<(i32, u32, u32)> {
 
 /// An article's date added, from a detail whose label is `Date added`,
 /// `Added` or `Date_added` (case and punctuation ignored).
-pub fn date_added(a: &Article) -> Option<(i32, u32, u32)> {
+pub(crate) fn date_added(a: &Article) -> Option<(i32, u32, u32)> {
     a.details
         .iter()
         .find(|d| {
@@ -120,7 +120,7 @@ pub fn date_added(a: &Article) -> Option<(i32, u32, u32)> {
 /// The articles of the feed, newest addition first: by date added when any
 /// article has one (those without come after, by position), else by
 /// position in the data, last first.
-pub fn newest(site: &Site, n: usize) -> Vec<usize> {
+pub(crate) fn newest(site: &Site, n: usize) -> Vec<usize> {
     let dates: Vec<Option<(i32, u32, u32)>> = site.articles.iter().map(date_added).collect();
     let mut order: Vec<usize> = (0..site.articles.len()).collect();
     order.sort_by(|&a, &b| {
@@ -143,7 +143,7 @@ fn entry_date(a: &Article) -> (i32, u32, u32) {
 
 /// `atom.xml`: the most recently added articles, with their citation as
 /// summary and their abstract as content.
-pub fn atom(site: &Site, base_url: &str) -> Output {
+pub(crate) fn atom(site: &Site, base_url: &str) -> Output {
     let items = newest(site, FEED_ENTRIES);
     let updated = items
         .iter()

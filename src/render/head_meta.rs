@@ -12,28 +12,28 @@ use serde_json::{Map, Value, json};
 
 /// One `<meta>` tag: `name="…"` (or `property="…"` for OpenGraph) and its content.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct MetaTag {
+pub(crate) struct MetaTag {
     /// `name` or `property`.
-    pub attr: &'static str,
-    pub key: &'static str,
-    pub content: String,
+    pub(crate) attr: &'static str,
+    pub(crate) key: &'static str,
+    pub(crate) content: String,
 }
 
 /// Everything an article page puts in its `<head>` for machines.
 #[derive(Debug, Clone, Serialize)]
-pub struct HeadMeta {
-    pub tags: Vec<MetaTag>,
+pub(crate) struct HeadMeta {
+    pub(crate) tags: Vec<MetaTag>,
     /// The JSON-LD, escaped for a `<script>` element ([`script_json`]).
-    pub json_ld: String,
+    pub(crate) json_ld: String,
 }
 
 /// Where an article page lives and what the site is called.
-pub struct PageInfo<'a> {
+pub(crate) struct PageInfo<'a> {
     /// The page's absolute URL, when the site has an absolute base URL.
-    pub url: Option<&'a str>,
-    pub site_title: &'a str,
+    pub(crate) url: Option<&'a str>,
+    pub(crate) site_title: &'a str,
     /// A one-line description of the page (title, authors, year).
-    pub description: &'a str,
+    pub(crate) description: &'a str,
 }
 
 /// Entry types whose venue is a conference (`citation_conference_title`).
@@ -47,7 +47,7 @@ fn is_journal(entry_type: &str) -> bool {
 }
 
 /// Whether a link points at a PDF file (`….pdf`, arXiv's `/pdf/` links).
-pub fn is_pdf(url: &str) -> bool {
+pub(crate) fn is_pdf(url: &str) -> bool {
     let path = url
         .split(['?', '#'])
         .next()
@@ -57,7 +57,7 @@ pub fn is_pdf(url: &str) -> bool {
 }
 
 /// Builds the tags and JSON-LD of one article page.
-pub fn head_meta(a: &Article, page: &PageInfo) -> HeadMeta {
+pub(crate) fn head_meta(a: &Article, page: &PageInfo) -> HeadMeta {
     let mut tags = Tags::default();
     tags.highwire(a, page);
     tags.cards(a, page);
@@ -182,7 +182,7 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 /// The schema.org `ScholarlyArticle` of an article.
-pub fn json_ld(a: &Article, url: Option<&str>) -> Value {
+pub(crate) fn json_ld(a: &Article, url: Option<&str>) -> Value {
     let mut o = Map::new();
     o.insert("@context".into(), json!("https://schema.org"));
     o.insert("@type".into(), json!("ScholarlyArticle"));
@@ -279,7 +279,7 @@ fn part_of(a: &Article) -> Option<Value> {
 /// JSON that can sit inside `<script>`: `<`, `>` and `&` (and the line
 /// separators JavaScript once rejected) become `\u` escapes, so no value can
 /// close the element or open a comment. The result is still the same JSON.
-pub fn script_json(value: &Value) -> String {
+pub(crate) fn script_json(value: &Value) -> String {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

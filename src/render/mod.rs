@@ -14,10 +14,10 @@
 //! - [`publish`]: `robots.txt`, the sitemap and the Atom feed ([`feeds`]),
 //!   and the citation files ([`cite`]).
 
-pub mod charts;
-pub mod cite;
-pub mod feeds;
-pub mod head_meta;
+mod charts;
+mod cite;
+mod feeds;
+mod head_meta;
 pub mod pages;
 pub mod plan;
 pub mod search;

@@ -3,14 +3,14 @@
 
 #![allow(dead_code)]
 
-pub mod node;
+pub(crate) mod node;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A corpus folder under `../shared/corpus/dl4m/`. When it is missing the test
 /// fails under CI and is skipped (with a note) elsewhere.
-pub fn corpus(name: &str) -> Option<PathBuf> {
+pub(crate) fn corpus(name: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus/dl4m")
         .join(name);
@@ -31,48 +31,48 @@ pub fn corpus(name: &str) -> Option<PathBuf> {
 }
 
 /// The shipped data folder.
-pub fn shipped_data() -> PathBuf {
+pub(crate) fn shipped_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
 /// A built site in a temporary folder, with its pages loaded.
-pub struct Built {
+pub(crate) struct Built {
     _tmp: tempfile::TempDir,
-    pub out: PathBuf,
-    pub checked: dl4m::Checked,
+    pub(crate) out: PathBuf,
+    pub(crate) checked: dl4m::Checked,
     /// Every file of the site, relative path → contents (text files only).
-    pub files: BTreeMap<String, String>,
+    pub(crate) files: BTreeMap<String, String>,
 }
 
 impl Built {
-    pub fn page(&self, path: &str) -> &str {
+    pub(crate) fn page(&self, path: &str) -> &str {
         self.files
             .get(path)
             .unwrap_or_else(|| panic!("{path} was not written"))
     }
 
     /// Paths of the article pages.
-    pub fn article_pages(&self) -> Vec<&String> {
+    pub(crate) fn article_pages(&self) -> Vec<&String> {
         self.files
             .keys()
             .filter(|p| p.starts_with("articles/") && p.ends_with("/index.html"))
             .collect()
     }
 
-    pub fn search_index(&self) -> serde_json::Value {
+    pub(crate) fn search_index(&self) -> serde_json::Value {
         serde_json::from_str(self.page("search-index.json")).expect("search index is JSON")
     }
 }
 
 /// Builds `data` into a fresh temporary folder.
-pub fn build(data: &Path, base_url: Option<&str>) -> Built {
+pub(crate) fn build(data: &Path, base_url: Option<&str>) -> Built {
     build_with(data, |options| {
         options.base_url = base_url.map(str::to_string);
     })
 }
 
 /// Builds `data` into a fresh temporary folder with options set by `adjust`.
-pub fn build_with(data: &Path, adjust: impl FnOnce(&mut dl4m::Options)) -> Built {
+pub(crate) fn build_with(data: &Path, adjust: impl FnOnce(&mut dl4m::Options)) -> Built {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("site");
     let mut options = dl4m::Options {
@@ -91,7 +91,7 @@ pub fn build_with(data: &Path, adjust: impl FnOnce(&mut dl4m::Options)) -> Built
     }
 }
 
-pub fn read_tree(root: &Path) -> BTreeMap<String, String> {
+pub(crate) fn read_tree(root: &Path) -> BTreeMap<String, String> {
     walkdir::WalkDir::new(root)
         .into_iter()
         .filter_map(Result::ok)
@@ -110,7 +110,7 @@ pub fn read_tree(root: &Path) -> BTreeMap<String, String> {
 }
 
 /// The values of `href` and `src` attributes, quoted or not (minified HTML).
-pub fn links(html: &str) -> Vec<String> {
+pub(crate) fn links(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     for attr in ["href=", "src="] {
         let mut rest = html;
@@ -134,7 +134,7 @@ pub fn links(html: &str) -> Vec<String> {
 }
 
 /// Decodes the entities minify-html and Tera produce.
-pub fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&LT;", "<")
         .replace("&gt;", ">")
@@ -150,7 +150,7 @@ pub fn unescape(s: &str) -> String {
 }
 
 /// The text a reader sees: tags removed, entities decoded, spaces collapsed.
-pub fn text(html: &str) -> String {
+pub(crate) fn text(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -171,7 +171,7 @@ pub fn text(html: &str) -> String {
 }
 
 /// Internal links of every page that point to no file of the site.
-pub fn broken_links(built: &Built, root: &str) -> Vec<String> {
+pub(crate) fn broken_links(built: &Built, root: &str) -> Vec<String> {
     let mut broken = Vec::new();
     for (path, html) in built.files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -234,7 +234,7 @@ fn normalise(path: &str) -> String {
 }
 
 /// Article slugs linked from a page's article table.
-pub fn linked_articles(html: &str, root: &str) -> std::collections::BTreeSet<String> {
+pub(crate) fn linked_articles(html: &str, root: &str) -> std::collections::BTreeSet<String> {
     links(html)
         .into_iter()
         .filter_map(|l| {
@@ -247,7 +247,7 @@ pub fn linked_articles(html: &str, root: &str) -> std::collections::BTreeSet<Str
 
 /// Element names and attribute names of a page, read as a browser tokenises
 /// it: quoted attribute values and `<title>`/`<textarea>` text are skipped.
-pub fn elements_and_attributes(html: &str) -> (Vec<String>, Vec<String>) {
+pub(crate) fn elements_and_attributes(html: &str) -> (Vec<String>, Vec<String>) {
     let bytes = html.as_bytes();
     let (mut tags, mut attrs) = (Vec::new(), Vec::new());
     let mut i = 0;
@@ -310,7 +310,7 @@ pub fn elements_and_attributes(html: &str) -> (Vec<String>, Vec<String>) {
 }
 
 /// The article slugs of a list page's table rows, in order.
-pub fn row_slugs(html: &str) -> Vec<String> {
+pub(crate) fn row_slugs(html: &str) -> Vec<String> {
     html.split("<tr data-slug=")
         .skip(1)
         .filter_map(|rest| {

@@ -19,7 +19,7 @@ const REQUIRED: [&str; 2] = ["playwright-core/package.json", "axe-core/axe.min.j
 /// Makes `root/node_modules` match `root/package-lock.json`, running
 /// `npm ci --no-audit --no-fund` when it does not. Its output is shown only
 /// when it fails. `Err` says why the packages cannot be had.
-pub fn ensure_packages(root: &Path) -> Result<(), String> {
+pub(crate) fn ensure_packages(root: &Path) -> Result<(), String> {
     let lock_path = root.join("package-lock.json");
     let wanted = std::fs::read(&lock_path)
         .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;

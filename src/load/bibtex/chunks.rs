@@ -8,6 +8,7 @@ pub struct Chunk {
     pub kind: String,
     /// Byte range of the chunk, from `@` to the closing delimiter.
     pub start: usize,
+    /// Byte offset just past the chunk.
     pub end: usize,
     /// False when the file ended, or a new entry began, before the closing delimiter.
     pub terminated: bool,
@@ -16,7 +17,9 @@ pub struct Chunk {
 /// Text outside any entry that looks like a mistake rather than a comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stray {
+    /// Byte offset of the stray text in the file.
     pub start: usize,
+    /// The stray text, trimmed.
     pub text: String,
 }
 

@@ -24,15 +24,20 @@ use std::collections::{BTreeMap, HashMap};
 /// A person's name split into its BibTeX parts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Name {
+    /// Given names (`Jordi`).
     pub given: String,
+    /// The `von` part (`van`, `de la`).
     pub prefix: String,
+    /// The family name (`Pons`).
     pub family: String,
+    /// The `Jr.` part.
     pub suffix: String,
 }
 
 /// One field of an entry, decoded to display text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BibField {
+    /// The value, LaTeX decoded, whitespace collapsed.
     pub value: String,
     /// 1-based line of the value in the file.
     pub line: usize,
@@ -41,13 +46,17 @@ pub struct BibField {
 /// One parsed bibliography entry with where it came from.
 #[derive(Debug, Clone)]
 pub struct BibEntry {
+    /// Where the entry starts (its `@`).
     pub source: Source,
+    /// The citation key as written.
     pub key: String,
     /// The entry type in lowercase (`article`, `inproceedings`, …).
     pub kind: String,
     /// Field name (lowercase) → decoded value; `author` and `editor` included.
     pub fields: BTreeMap<String, BibField>,
+    /// The `author` field's names.
     pub authors: Vec<Name>,
+    /// The `editor` field's names (inherited through `crossref`).
     pub editors: Vec<Name>,
     /// The entry as written in the file.
     pub raw: String,

@@ -116,14 +116,17 @@ struct Index<'a> {
     version: u32,
     facets: BTreeMap<&'static str, Vec<(&'a str, &'a str)>>,
     authors: Vec<(&'a str, &'a str)>,
-    articles: Vec<Record<'a>>,
+    articles: Vec<Record<'a, Vec<usize>>>,
 }
 
+/// One article in the index: as format 2 writes it (`A`: its authors'
+/// positions in the authors table, and the abstract) or as format 3's record
+/// shards do (`A`: its authors' `[name, slug]`, no abstract).
 #[derive(Serialize)]
-struct Record<'a> {
+struct Record<'a, A> {
     s: &'a str,
     t: &'a str,
-    a: Vec<usize>,
+    a: A,
     #[serde(skip_serializing_if = "Option::is_none")]
     y: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -134,6 +137,74 @@ struct Record<'a> {
     c: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     x: Option<&'a str>,
+}
+
+impl<'a, A> Record<'a, A> {
+    /// The record of `a` with `authors`, without its abstract.
+    fn of(a: &'a Article, authors: A, tables: &Tables<'a>) -> Self {
+        Record {
+            s: &a.slug,
+            t: &a.title,
+            a: authors,
+            y: a.year,
+            v: a.venue.as_deref(),
+            terms: tables.terms(a),
+            c: a.code.first().map(|l| l.url.as_str()),
+            x: None,
+        }
+    }
+}
+
+/// The shared tables of the site: facets and authors, by slug.
+struct Tables<'a> {
+    facets: Vec<(&'static str, TaxonomyKind, Table<'a>)>,
+    authors: Table<'a>,
+}
+
+impl<'a> Tables<'a> {
+    fn new(site: &'a Site) -> Self {
+        Tables {
+            facets: TaxonomyKind::FACETS
+                .iter()
+                .filter_map(|&kind| Some((kind.facet()?, kind, Table::of_taxonomy(site, kind))))
+                .collect(),
+            authors: Table::of_taxonomy(site, TaxonomyKind::Authors),
+        }
+    }
+
+    /// Per facet, the positions of the article's values in its table.
+    fn terms(&self, a: &Article) -> BTreeMap<&'static str, Vec<usize>> {
+        self.facets
+            .iter()
+            .map(|(name, kind, table)| {
+                (
+                    *name,
+                    table.ids(a.terms(*kind).iter().map(|r| r.slug.as_str())),
+                )
+            })
+            .collect()
+    }
+
+    /// The positions of the article's authors in the authors table.
+    fn author_ids(&self, a: &Article) -> Vec<usize> {
+        self.authors.ids(a.authors.iter().map(|p| p.slug.as_str()))
+    }
+
+    /// The article's authors as `[name, slug]`, named as in the authors table.
+    fn authors(&self, a: &Article) -> Vec<(&'a str, &'a str)> {
+        self.author_ids(a)
+            .into_iter()
+            .filter_map(|i| self.authors.entries.get(i).copied())
+            .collect()
+    }
+
+    /// `facets` of the manifest: per facet, its `[name, slug]` pairs.
+    fn facet_entries(&self) -> BTreeMap<&'static str, Vec<(&'a str, &'a str)>> {
+        self.facets
+            .iter()
+            .map(|(name, _, table)| (*name, table.entries.clone()))
+            .collect()
+    }
 }
 
 /// Positions of values in one of the index's shared tables, by slug.
@@ -218,35 +289,19 @@ impl std::io::Write for Limited {
 
 /// The whole index in format 2.
 fn single_index<'a>(site: &'a Site) -> Index<'a> {
-    let facets: Vec<(&'static str, TaxonomyKind, Table)> = TaxonomyKind::FACETS
+    let tables = Tables::new(site);
+    let articles = site
+        .articles
         .iter()
-        .filter_map(|&kind| Some((kind.facet()?, kind, Table::of_taxonomy(site, kind))))
+        .map(|a| Record {
+            x: a.abstract_text.as_deref(),
+            ..Record::of(a, tables.author_ids(a), &tables)
+        })
         .collect();
-    let authors = Table::of_taxonomy(site, TaxonomyKind::Authors);
-    let record = |a: &'a Article| Record {
-        s: &a.slug,
-        t: &a.title,
-        a: authors.ids(a.authors.iter().map(|p| p.slug.as_str())),
-        y: a.year,
-        v: a.venue.as_deref(),
-        terms: facets
-            .iter()
-            .map(|(name, kind, table)| {
-                let slugs = a.terms(*kind).iter().map(|r| r.slug.as_str());
-                (*name, table.ids(slugs))
-            })
-            .collect(),
-        c: a.code.first().map(|l| l.url.as_str()),
-        x: a.abstract_text.as_deref(),
-    };
-    let articles = site.articles.iter().map(record).collect();
     Index {
         version: VERSION,
-        facets: facets
-            .iter()
-            .map(|(name, _, table)| (*name, table.entries.clone()))
-            .collect(),
-        authors: authors.entries.clone(),
+        facets: tables.facet_entries(),
+        authors: tables.authors.entries.clone(),
         articles,
     }
 }

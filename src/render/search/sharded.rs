@@ -3,9 +3,8 @@
 //! chunks, the record shards and the filter data, each fetched by the engine
 //! only when a query or a filter needs it.
 
-use super::Table;
 use super::words::for_each_word;
-use crate::config::TaxonomyKind;
+use super::{Record, Tables};
 use crate::model::{Article, Site};
 use crate::output::Output;
 use serde::Serialize;
@@ -57,60 +56,6 @@ struct Manifest<'a> {
     records: usize,
 }
 
-#[derive(Serialize)]
-struct Record<'a> {
-    s: &'a str,
-    t: &'a str,
-    a: Vec<(&'a str, &'a str)>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    y: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    v: Option<&'a str>,
-    #[serde(flatten)]
-    terms: BTreeMap<&'static str, Vec<usize>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    c: Option<&'a str>,
-}
-
-/// The shared tables of the site: facets and authors, by slug.
-struct Tables<'a> {
-    facets: Vec<(&'static str, TaxonomyKind, Table<'a>)>,
-    authors: Table<'a>,
-}
-
-impl<'a> Tables<'a> {
-    fn new(site: &'a Site) -> Self {
-        Tables {
-            facets: TaxonomyKind::FACETS
-                .iter()
-                .filter_map(|&kind| Some((kind.facet()?, kind, Table::of_taxonomy(site, kind))))
-                .collect(),
-            authors: Table::of_taxonomy(site, TaxonomyKind::Authors),
-        }
-    }
-
-    /// Per facet, the positions of the article's values in its table.
-    fn terms(&self, a: &Article) -> BTreeMap<&'static str, Vec<usize>> {
-        self.facets
-            .iter()
-            .map(|(name, kind, table)| {
-                (
-                    *name,
-                    table.ids(a.terms(*kind).iter().map(|r| r.slug.as_str())),
-                )
-            })
-            .collect()
-    }
-
-    /// The article's authors as `[name, slug]`, named as in the authors table.
-    fn authors(&self, a: &Article) -> Vec<(&'a str, &'a str)> {
-        let ids = self.authors.ids(a.authors.iter().map(|p| p.slug.as_str()));
-        ids.into_iter()
-            .filter_map(|i| self.authors.entries.get(i).copied())
-            .collect()
-    }
-}
-
 /// Renders the manifest and every file under `search-index/`, with word
 /// chunks of about [`chunk_bytes`]`(shard_bytes)`.
 pub fn render(site: &Site, shard_bytes: usize) -> Vec<Output> {
@@ -139,11 +84,7 @@ pub fn render(site: &Site, shard_bytes: usize) -> Vec<Output> {
     let manifest = Manifest {
         version: VERSION,
         count: site.articles.len(),
-        facets: tables
-            .facets
-            .iter()
-            .map(|(name, _, table)| (*name, table.entries.clone()))
-            .collect(),
+        facets: tables.facet_entries(),
         counts: facet_counts(site, &tables),
         code: site.articles.iter().filter(|a| !a.code.is_empty()).count(),
         years: year_runs(site),
@@ -401,22 +342,15 @@ fn record_shards(site: &Site, tables: &Tables) -> Vec<Output> {
         .chunks(RECORD_ROWS)
         .enumerate()
         .map(|(k, rows)| {
-            let records: Vec<Record> = rows.iter().map(|a| record(a, tables)).collect();
+            let records: Vec<_> = rows.iter().map(|a| record(a, tables)).collect();
             Output::new(format!("search-index/records-{k}.json"), to_json(&records))
         })
         .collect()
 }
 
-fn record<'a>(a: &'a Article, tables: &Tables<'a>) -> Record<'a> {
-    Record {
-        s: &a.slug,
-        t: &a.title,
-        a: tables.authors(a),
-        y: a.year,
-        v: a.venue.as_deref(),
-        terms: tables.terms(a),
-        c: a.code.first().map(|l| l.url.as_str()),
-    }
+/// A record of a record shard: the authors by name and slug, no abstract.
+fn record<'a>(a: &'a Article, tables: &Tables<'a>) -> Record<'a, Vec<(&'a str, &'a str)>> {
+    Record::of(a, tables.authors(a), tables)
 }
 
 /// Per facet, the articles of each value; and the articles with code.
