@@ -2,12 +2,14 @@
 //! icons: [`static_files`]), built into the binary and overridable file by
 //! file.
 //!
-//! A `--templates` folder replaces the built-in templates of the same name;
-//! a `--static` folder replaces the built-in static files.
+//! As with mdBook's theme folder, a `--templates` or `--static` folder
+//! replaces the built-in files of the same relative path and adds the ones
+//! it has beyond them; every built-in file it does not have is kept.
 
 use crate::output::Output;
 use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 static EMBEDDED_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -58,21 +60,23 @@ pub fn tera_error(err: &tera::Error) -> String {
     message
 }
 
-/// The static files of the site, under `static/`: the files of `dir`, or
-/// the built-in ones without it.
+/// The static files of the site, under `static/`: the built-in ones, each
+/// replaced by the file of the same relative path in `dir`, and the other
+/// files of `dir`; in the order of their paths.
 pub fn static_files(dir: Option<&Path>) -> Result<Vec<Output>> {
-    let Some(dir) = dir else {
-        let mut files = Vec::new();
-        collect_embedded(&EMBEDDED_STATIC, &mut files);
-        return Ok(files);
-    };
-    let mut files = Vec::new();
-    for (name, path) in folder_files(dir)? {
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        files.push(Output::new(format!("static/{name}"), bytes));
+    let mut files = BTreeMap::new();
+    collect_embedded(&EMBEDDED_STATIC, &mut files);
+    if let Some(dir) = dir {
+        for (name, path) in folder_files(dir)? {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            files.insert(format!("static/{name}"), bytes);
+        }
     }
-    Ok(files)
+    Ok(files
+        .into_iter()
+        .map(|(path, bytes)| Output::new(path, bytes))
+        .collect())
 }
 
 /// Every file under `dir`: its `/`-separated path relative to `dir`, and
@@ -90,12 +94,10 @@ fn folder_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
     Ok(files)
 }
 
-fn collect_embedded(dir: &Dir, into: &mut Vec<Output>) {
+fn collect_embedded(dir: &Dir, into: &mut BTreeMap<String, Vec<u8>>) {
     for file in dir.files() {
-        into.push(Output::new(
-            format!("static/{}", file.path().display()),
-            file.contents(),
-        ));
+        let path = format!("static/{}", file.path().display());
+        into.insert(path, file.contents().to_vec());
     }
     for sub in dir.dirs() {
         collect_embedded(sub, into);

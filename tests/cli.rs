@@ -153,6 +153,36 @@ fn templates_folder_overrides_by_name() {
 }
 
 #[test]
+fn static_folder_overrides_file_by_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(&tmp.path().join("data"), "list.bib", GOOD_BIB);
+    let theme = tmp.path().join("theme");
+    write(&theme, "style.css", "body { color: rebeccapurple }\n");
+    write(&theme.join("img"), "logo.svg", "<svg/>\n");
+    let out = dl4m(tmp.path(), &["build", "--static", "theme"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = common::read_tree(&tmp.path().join("site"));
+    assert_eq!(
+        site["static/style.css"], "body { color: rebeccapurple }\n",
+        "the folder's file replaces the built-in one"
+    );
+    assert_eq!(site["static/img/logo.svg"], "<svg/>\n", "and adds its own");
+    let built_in = [
+        "static/js/search.js",
+        "static/js/engine.js",
+        "static/favicon.svg",
+    ];
+    for path in built_in {
+        assert!(site.contains_key(path), "{path} stays built in");
+    }
+}
+
+#[test]
 fn without_a_data_folder_the_embedded_list_is_built() {
     let tmp = tempfile::tempdir().unwrap();
     let out = dl4m(tmp.path(), &["build"]);
