@@ -1,5 +1,6 @@
-//! Text rules shared by the stages: value splitting, placeholders, URLs,
-//! matching keys and Markdown.
+//! Ground floor: how the values of the data are read, wherever they are
+//! read: splitting multi-valued cells and link cells, placeholders (`No`,
+//! `-`), URLs and DOIs, link labels, matching keys, and Markdown.
 
 use deunicode::deunicode;
 

@@ -1,5 +1,12 @@
 //! Stage 2, `index`: join the raw records, normalise them and build the
-//! immutable [`Site`] model (articles newest first, taxonomies, figures).
+//! immutable [`Site`] model (articles newest first with their slugs and
+//! citation keys, taxonomies, related articles, figures, the site's title).
+//!
+//! A BibTeX entry becomes a draft (`draft.rs`), table rows are joined into
+//! the drafts (`join.rs`), facet values become terms through the aliases of
+//! `taxonomy.toml` (`taxonomy.rs`), and slugs and citation keys are handed
+//! out in data order so that they stay stable as articles are added
+//! (`slug.rs`).
 
 mod draft;
 mod join;

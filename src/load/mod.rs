@@ -1,8 +1,11 @@
-//! Stage 1, `load`: read the data folder into raw records with source positions.
+//! Stage 1, `load`: read the data folder and `dl4m.toml` ([`read`]) into raw
+//! records with source positions ([`load()`]).
 //!
 //! Nothing here joins or normalises across files: BibTeX entries become
-//! [`bibtex::BibEntry`], table rows become [`table::Row`], and every problem
-//! becomes a [`Diagnostic`](crate::diag::Diagnostic) with file and line.
+//! [`bibtex::BibEntry`], table rows become [`table::Row`], `taxonomy.toml`
+//! becomes [`aliases::TaxonomyAliases`], `dl4m.toml` a
+//! [`Config`](crate::config::Config), and every problem becomes a
+//! [`Diagnostic`](crate::diag::Diagnostic) with file and line.
 
 pub mod aliases;
 pub mod bibtex;

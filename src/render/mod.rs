@@ -8,11 +8,11 @@
 //!
 //! - [`pages`]: every HTML page, planned by [`plan`] and rendered a batch at
 //!   a time through the Tera [`Templates`] of [`crate::theme`]; the
-//!   statistics page's charts are computed by [`charts`], an article page's
-//!   machine-readable `<head>` by [`head_meta`];
+//!   statistics page's charts are computed by `charts.rs`, an article page's
+//!   machine-readable `<head>` by `head_meta.rs`;
 //! - [`search::render`]: the client-side search index, one file or sharded;
-//! - [`publish`]: `robots.txt`, the sitemap and the Atom feed ([`feeds`]),
-//!   and the citation files ([`cite`]).
+//! - [`publish`]: `robots.txt`, the sitemap and the Atom feed (`feeds.rs`),
+//!   and the citation files (`cite.rs`).
 
 mod charts;
 mod cite;
@@ -68,8 +68,8 @@ impl<'a> RenderContext<'a> {
 }
 
 /// The publishing outputs: `robots.txt`, and with an absolute base URL
-/// `sitemap.xml` and `atom.xml` ([`feeds`]); every article's `.bib`, the
-/// whole bibliography and its CSL-JSON export ([`cite`]).
+/// `sitemap.xml` and `atom.xml` (`feeds.rs`); every article's `.bib`, the
+/// whole bibliography and its CSL-JSON export (`cite.rs`).
 pub fn publish(ctx: &RenderContext) -> Vec<Output> {
     let (site, urls) = (ctx.site, &ctx.urls);
     let mut out = vec![feeds::robots(urls.base_url.as_deref())];

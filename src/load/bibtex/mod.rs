@@ -1,10 +1,10 @@
 //! BibTeX/BibLaTeX loading with per-entry recovery.
 //!
 //! The file is first split into top-level `@type{…}` chunks by [`split`]
-//! ([`chunks`]), which only counts braces, so one malformed entry cannot take
+//! (`chunks.rs`), which only counts braces, so one malformed entry cannot take
 //! the rest of the file down with it. `@string` macros are kept as they are
-//! defined ([`macros`]), and each entry is then parsed on its own by the
-//! `biblatex` crate ([`entry`]), with just the macros it uses prepended;
+//! defined (`macros.rs`), and each entry is then parsed on its own by the
+//! `biblatex` crate (`entry.rs`), with just the macros it uses prepended;
 //! field values come out with LaTeX accents decoded to Unicode and braces
 //! removed.
 

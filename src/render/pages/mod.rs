@@ -1,9 +1,9 @@
 //! The HTML pages: home, search, statistics (its charts computed in
-//! [`super::charts`]), 404, one per article, taxonomy index and term, as
-//! [`plan`](super::plan) lists them.
+//! `charts.rs`), 404, one per article, taxonomy index and term, as
+//! [`super::plan`] lists them.
 //!
 //! Each page kind builds a Tera context from borrowed model data (its shared
-//! parts are in [`context`]) and renders the template of the same name
+//! parts are in `context.rs`) and renders the template of the same name
 //! (`index.html`, `article.html`, …). The article rows of list pages are
 //! rendered and minified once per article and spliced into every list page
 //! after it is minified ([`Output::splice`]).
